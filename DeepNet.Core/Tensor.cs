@@ -12,7 +12,7 @@ namespace DeepNet;
 /// other ops may copy. Disposing a tensor returns its memory to the backend's pool once no view
 /// uses it; tensors created inside a <see cref="TensorScope"/> are disposed when it ends.
 /// </summary>
-public sealed class Tensor : IDisposable
+public sealed partial class Tensor : IDisposable
 {
     private DeviceBuffer? _buffer;
 
