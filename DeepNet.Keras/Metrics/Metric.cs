@@ -1,0 +1,26 @@
+using Newtonsoft.Json.Linq;
+
+namespace DeepNet.Keras.Metrics;
+
+/// <summary>
+/// A stateful metric (Keras <c>keras.metrics.Metric</c>): <see cref="UpdateState"/> per batch,
+/// <see cref="Result"/> for the running value, <see cref="ResetState"/> between epochs.
+/// State is kept on the host in double precision; metrics are not differentiated.
+/// </summary>
+public abstract class Metric
+{
+    protected Metric(string name) => Name = name;
+
+    /// <summary>Key in logs and History (<c>accuracy</c>, <c>val_accuracy</c> with the prefix).</summary>
+    public string Name { get; }
+
+    public abstract void UpdateState(Tensor yTrue, Tensor yPred, Tensor? sampleWeight = null);
+
+    public abstract double Result();
+
+    public abstract void ResetState();
+
+    public abstract string ClassName { get; }
+
+    public abstract JObject GetConfig();
+}
