@@ -50,10 +50,19 @@ public abstract class Loss
         ArgumentNullException.ThrowIfNull(yPred);
         if (yPred.DType != DType.Float32)
             throw new ArgumentException($"{Name}: predictions must be float32, got {yPred.DType.Name()} with shape {yPred.Shape}.", nameof(yPred));
+        var (losses, mask) = ComputeValues(yTrue, yPred);
+        return ReduceWeighted(losses, sampleWeight, mask, Reduction);
+    }
+
+    /// <summary>
+    /// The per-sample losses before weighting and reduction, with the mask of the entries that
+    /// count (null: all). Metrics that wrap a loss use this.
+    /// </summary>
+    internal (Tensor Losses, Tensor? Mask) ComputeValues(Tensor yTrue, Tensor yPred)
+    {
         var labels = PrepareLabels(yTrue);
         (labels, var predictions) = SqueezeOrExpandToSameRank(labels, yPred);
-        var (losses, mask) = ComputeWithMask(labels, predictions);
-        return ReduceWeighted(losses, sampleWeight, mask, Reduction);
+        return ComputeWithMask(labels, predictions);
     }
 
     /// <summary>The per-sample loss (Keras's loss function): typically a mean over the last axis.</summary>

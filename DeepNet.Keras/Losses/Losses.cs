@@ -45,6 +45,25 @@ public static class Losses
     public static Loss? Get(JToken? identifier) =>
         identifier is null || identifier.Type == JTokenType.Null ? null : s_registry.Get(identifier);
 
+    /// <summary>
+    /// What Compile does with a loss string (Keras <c>compile_utils.get_loss</c>):
+    /// "crossentropy"/"ce" (any case) become binary cross-entropy when the predictions' last axis
+    /// is 1, sparse categorical when the labels have a lower rank or a last axis of 1 (against
+    /// several classes), else categorical; other names go through <see cref="Get(string)"/>.
+    /// </summary>
+    public static Loss Resolve(string name, Shape yTrue, Shape yPred)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(yTrue);
+        ArgumentNullException.ThrowIfNull(yPred);
+        if (!name.Equals("crossentropy", StringComparison.OrdinalIgnoreCase) && !name.Equals("ce", StringComparison.OrdinalIgnoreCase))
+            return Get(name);
+        var (isBinary, isSparse) = Metrics.Metrics.ClassifyLabels(yTrue, yPred);
+        return isBinary ? new BinaryCrossentropy()
+            : isSparse ? new SparseCategoricalCrossentropy()
+            : new CategoricalCrossentropy();
+    }
+
     /// <summary>Keras 3 form: <c>{"module": "keras.losses", "class_name", "config", "registered_name": null}</c>.</summary>
     public static JObject Serialize(Loss loss)
     {
