@@ -5,6 +5,11 @@ using DeepNet.Keras.Metrics;
 using DeepNet.Keras.Optimizers;
 using DeepNet.Keras.Regularizers;
 using Newtonsoft.Json.Linq;
+using ConstraintRegistry = DeepNet.Keras.Constraints.Constraints;
+using InitializerRegistry = DeepNet.Keras.Initializers.Initializers;
+using LossRegistry = DeepNet.Keras.Losses.Losses;
+using MetricRegistry = DeepNet.Keras.Metrics.Metrics;
+using RegularizerRegistry = DeepNet.Keras.Regularizers.Regularizers;
 
 namespace DeepNet.Keras.Engine;
 
@@ -14,7 +19,8 @@ namespace DeepNet.Keras.Engine;
 /// </summary>
 internal static class KerasObjects
 {
-    public static Initializer Initializer(JToken token) => InitializerRegistry.Get(token);
+    public static Initializer Initializer(JToken token) =>
+        InitializerRegistry.Get(token) ?? throw new ArgumentException($"Could not interpret initializer identifier: {token}.");
 
     public static Initializer Initializer(string name) => InitializerRegistry.Get(name);
 

@@ -106,7 +106,7 @@ public partial class Model
     {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(y);
-        return FitArrays([HostArray.FromArray(x)], [HostArray.FromArray(y)], null, batchSize, epochs, verbose, callbacks, validationSplit,
+        return FitArrays([SampleArray.FromArray(x)], [SampleArray.FromArray(y)], null, batchSize, epochs, verbose, callbacks, validationSplit,
             null, shuffle, classWeight, initialEpoch, null, null, null, 1);
     }
 
@@ -119,11 +119,11 @@ public partial class Model
     {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(y);
-        var hx = x.Select((t, i) => HostArray.FromTensor(t, $"x[{i}]")).ToArray();
-        var hy = y.Select((t, i) => HostArray.FromTensor(t, $"y[{i}]")).ToArray();
-        var hs = sampleWeight is null ? null : HostArray.FromTensor(sampleWeight, "sample_weight");
-        (HostArray[], HostArray[])? val = validationData is { } v
-            ? (v.X.Select((t, i) => HostArray.FromTensor(t, $"validation x[{i}]")).ToArray(), v.Y.Select((t, i) => HostArray.FromTensor(t, $"validation y[{i}]")).ToArray())
+        var hx = x.Select((t, i) => SampleArray.FromTensor(t, $"x[{i}]")).ToArray();
+        var hy = y.Select((t, i) => SampleArray.FromTensor(t, $"y[{i}]")).ToArray();
+        var hs = sampleWeight is null ? null : SampleArray.FromTensor(sampleWeight, "sample_weight");
+        (SampleArray[], SampleArray[])? val = validationData is { } v
+            ? (v.X.Select((t, i) => SampleArray.FromTensor(t, $"validation x[{i}]")).ToArray(), v.Y.Select((t, i) => SampleArray.FromTensor(t, $"validation y[{i}]")).ToArray())
             : null;
         return FitArrays(hx, hy, hs, batchSize, epochs, verbose, callbacks, validationSplit, val, shuffle, classWeight, initialEpoch,
             stepsPerEpoch, validationSteps, validationBatchSize, validationFreq);
@@ -139,8 +139,8 @@ public partial class Model
             epochs, verbose, callbacks, shuffle, initialEpoch, stepsPerEpoch, validationSteps, validationFreq);
     }
 
-    private History FitArrays(HostArray[] x, HostArray[] y, HostArray? sampleWeight, int? batchSize, int epochs, int verbose,
-        IReadOnlyList<Callback>? callbacks, double validationSplit, (HostArray[] X, HostArray[] Y)? validationData, bool shuffle,
+    private History FitArrays(SampleArray[] x, SampleArray[] y, SampleArray? sampleWeight, int? batchSize, int epochs, int verbose,
+        IReadOnlyList<Callback>? callbacks, double validationSplit, (SampleArray[] X, SampleArray[] Y)? validationData, bool shuffle,
         IReadOnlyDictionary<int, double>? classWeight, int initialEpoch, int? stepsPerEpoch, int? validationSteps,
         int? validationBatchSize, int validationFreq)
     {
@@ -412,9 +412,9 @@ public partial class Model
     public IReadOnlyDictionary<string, double> Evaluate(IReadOnlyList<Tensor> x, IReadOnlyList<Tensor> y, int? batchSize = null, int verbose = 1,
         Tensor? sampleWeight = null, int? steps = null, IReadOnlyList<Callback>? callbacks = null)
     {
-        var data = new ArrayEpochData(x.Select((t, i) => HostArray.FromTensor(t, $"x[{i}]")).ToArray(),
-            y.Select((t, i) => HostArray.FromTensor(t, $"y[{i}]")).ToArray(),
-            sampleWeight is null ? null : HostArray.FromTensor(sampleWeight, "sample_weight"), batchSize ?? 32, DeepNet.Backends.Backend.Current);
+        var data = new ArrayEpochData(x.Select((t, i) => SampleArray.FromTensor(t, $"x[{i}]")).ToArray(),
+            y.Select((t, i) => SampleArray.FromTensor(t, $"y[{i}]")).ToArray(),
+            sampleWeight is null ? null : SampleArray.FromTensor(sampleWeight, "sample_weight"), batchSize ?? 32, DeepNet.Backends.Backend.Current);
         return EvaluateData(data, verbose, steps, callbacks);
     }
 
@@ -479,7 +479,7 @@ public partial class Model
     public Tensor Predict(float[,] x, int? batchSize = null, int verbose = 0)
     {
         ArgumentNullException.ThrowIfNull(x);
-        var data = new ArrayEpochData([HostArray.FromArray(x)], null, null, batchSize ?? 32, DeepNet.Backends.Backend.Current);
+        var data = new ArrayEpochData([SampleArray.FromArray(x)], null, null, batchSize ?? 32, DeepNet.Backends.Backend.Current);
         return Single(PredictData(data, verbose, null, null));
     }
 
@@ -487,7 +487,7 @@ public partial class Model
     public Tensor[] PredictMany(IReadOnlyList<Tensor> x, int? batchSize = null, int verbose = 0, int? steps = null, IReadOnlyList<Callback>? callbacks = null)
     {
         ArgumentNullException.ThrowIfNull(x);
-        var data = new ArrayEpochData(x.Select((t, i) => HostArray.FromTensor(t, $"x[{i}]")).ToArray(), null, null, batchSize ?? 32,
+        var data = new ArrayEpochData(x.Select((t, i) => SampleArray.FromTensor(t, $"x[{i}]")).ToArray(), null, null, batchSize ?? 32,
             x.Count > 0 ? x[0].Backend : DeepNet.Backends.Backend.Current);
         return PredictData(data, verbose, steps, callbacks);
     }
@@ -577,7 +577,7 @@ public partial class Model
         if (classWeight is not null)
         {
             if (sampleWeight is not null) throw new ArgumentException("You cannot use `class_weight` and `sample_weight` at the same time.");
-            var sw = ClassWeights.ToSampleWeights(HostArray.FromTensor(y[0], "y"), classWeight);
+            var sw = ClassWeights.ToSampleWeights(SampleArray.FromTensor(y[0], "y"), classWeight);
             owned = weights = sw.Gather(Enumerable.Range(0, sw.Count).ToArray(), y[0].Backend);
         }
         try

@@ -7,7 +7,7 @@ namespace DeepNet.Keras.Training;
 /// </summary>
 internal static class ClassWeights
 {
-    public static HostArray ToSampleWeights(HostArray y, IReadOnlyDictionary<int, double> classWeight)
+    public static SampleArray ToSampleWeights(SampleArray y, IReadOnlyDictionary<int, double> classWeight)
     {
         int n = y.Count;
         int width = y.SampleSize;
@@ -36,6 +36,6 @@ internal static class ClassWeights
             else cls = (int)Math.Round(y.Element(i), MidpointRounding.ToEven);
             weights[i] = classWeight.TryGetValue(cls, out double w) ? (float)w : 1f;
         }
-        return HostArray.FromFloats(weights, n);
+        return SampleArray.FromFloats(weights, n);
     }
 }

@@ -21,15 +21,15 @@ internal abstract class EpochData
 /// <summary>In-memory inputs, targets and sample weights cut into batches of <see cref="BatchSize"/>.</summary>
 internal sealed class ArrayEpochData : EpochData
 {
-    public ArrayEpochData(IReadOnlyList<HostArray> x, IReadOnlyList<HostArray>? y, HostArray? sampleWeight, int batchSize, IBackend backend)
+    public ArrayEpochData(IReadOnlyList<SampleArray> x, IReadOnlyList<SampleArray>? y, SampleArray? sampleWeight, int batchSize, IBackend backend)
     {
         if (x.Count == 0) throw new ArgumentException("No input data was given.");
         if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), $"batch_size must be a positive integer. Received: batch_size={batchSize}");
         int n = x[0].Count;
-        foreach (var a in x.Concat(y ?? Array.Empty<HostArray>()).Append(sampleWeight))
+        foreach (var a in x.Concat(y ?? Array.Empty<SampleArray>()).Append(sampleWeight))
         {
             if (a is not null && a.Count != n)
-                throw new ArgumentException($"Data cardinality is ambiguous: all arrays must contain the same number of samples. Sizes: x {string.Join(", ", x.Select(v => v.Shape))}, y {string.Join(", ", (y ?? Array.Empty<HostArray>()).Select(v => v.Shape))}{(sampleWeight is null ? "" : $", sample_weight {sampleWeight.Shape}")}.");
+                throw new ArgumentException($"Data cardinality is ambiguous: all arrays must contain the same number of samples. Sizes: x {string.Join(", ", x.Select(v => v.Shape))}, y {string.Join(", ", (y ?? Array.Empty<SampleArray>()).Select(v => v.Shape))}{(sampleWeight is null ? "" : $", sample_weight {sampleWeight.Shape}")}.");
         }
         X = x;
         Y = y;
@@ -39,11 +39,11 @@ internal sealed class ArrayEpochData : EpochData
         Count = n;
     }
 
-    public IReadOnlyList<HostArray> X { get; }
+    public IReadOnlyList<SampleArray> X { get; }
 
-    public IReadOnlyList<HostArray>? Y { get; }
+    public IReadOnlyList<SampleArray>? Y { get; }
 
-    public HostArray? SampleWeight { get; }
+    public SampleArray? SampleWeight { get; }
 
     public int BatchSize { get; }
 

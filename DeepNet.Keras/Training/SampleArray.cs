@@ -8,11 +8,11 @@ namespace DeepNet.Keras.Training;
 /// batches are cut by index and uploaded. Keeping the data on the host lets any backend train
 /// on it and lets batches be drawn in any shuffled order without device gathers.
 /// </summary>
-internal sealed class HostArray
+internal sealed class SampleArray
 {
     private readonly Array _data;
 
-    private HostArray(Array data, DType dtype, int count, int[] sampleDims)
+    private SampleArray(Array data, DType dtype, int count, int[] sampleDims)
     {
         _data = data;
         DType = dtype;
@@ -35,7 +35,7 @@ internal sealed class HostArray
     /// <summary>Shape of the whole array.</summary>
     public Shape Shape => new([Count, .. SampleDims]);
 
-    public static HostArray FromTensor(Tensor t, string what)
+    public static SampleArray FromTensor(Tensor t, string what)
     {
         ArgumentNullException.ThrowIfNull(t, what);
         if (t.Rank == 0) throw new ArgumentException($"{what} must have a batch axis; received a scalar tensor.");
@@ -46,14 +46,14 @@ internal sealed class HostArray
             DType.Int32 => t.ToArray<int>(),
             _ => t.ToArray<long>(),
         };
-        return new HostArray(data, t.DType, t.Shape[0], dims);
+        return new SampleArray(data, t.DType, t.Shape[0], dims);
     }
 
-    public static HostArray FromFloats(float[] data, int count, params int[] sampleDims) => new(data, DType.Float32, count, sampleDims);
+    public static SampleArray FromFloats(float[] data, int count, params int[] sampleDims) => new(data, DType.Float32, count, sampleDims);
 
-    public static HostArray FromInts(int[] data, int count, params int[] sampleDims) => new(data, DType.Int32, count, sampleDims);
+    public static SampleArray FromInts(int[] data, int count, params int[] sampleDims) => new(data, DType.Int32, count, sampleDims);
 
-    public static HostArray FromArray(float[,] data) =>
+    public static SampleArray FromArray(float[,] data) =>
         FromFloats(Flatten(data), data.GetLength(0), data.GetLength(1));
 
     private static float[] Flatten(float[,] data)
@@ -64,11 +64,11 @@ internal sealed class HostArray
     }
 
     /// <summary>Rows [start, start + count) as a new array (copies).</summary>
-    public HostArray Slice(int start, int count)
+    public SampleArray Slice(int start, int count)
     {
         var data = Array.CreateInstance(_data.GetType().GetElementType()!, (long)count * SampleSize);
         Array.Copy(_data, (long)start * SampleSize, data, 0, (long)count * SampleSize);
-        return new HostArray(data, DType, count, SampleDims);
+        return new SampleArray(data, DType, count, SampleDims);
     }
 
     /// <summary>The float value of element <paramref name="index"/> (for class weights).</summary>
