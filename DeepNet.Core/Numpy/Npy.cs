@@ -38,7 +38,7 @@ public static class Npy
     {
         ArgumentNullException.ThrowIfNull(stream);
         name ??= (stream as FileStream)?.Name ?? "stream";
-        if (stream.CanSeek) return NpyFormat.Read(stream, stream.Length - stream.Position, name);
+        if (stream.CanSeek) return NpyFormat.Read(stream, Math.Max(0, stream.Length - stream.Position), name);
         using var copy = new MemoryStream();
         stream.CopyTo(copy);
         copy.Position = 0;

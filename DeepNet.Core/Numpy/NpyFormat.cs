@@ -41,6 +41,7 @@ internal static class NpyFormat
         int got = ReadFully(stream, preamble[..(int)Math.Min(10, length)]);
         if (!preamble[..Math.Min(got, Magic.Length)].SequenceEqual(Magic[..Math.Min(got, Magic.Length)]))
             throw Error(source, $"not a .npy file (the first bytes are {Convert.ToHexString(preamble[..Math.Min(got, 6)])}, not 93 'NUMPY')");
+        if (got == 0) throw Error(source, "file is empty");
         if (got < 10) throw Error(source, $"file is truncated: {got} bytes, too short for a .npy preamble");
         int major = preamble[6], minor = preamble[7];
         if (major is < 1 or > 3 || minor != 0)

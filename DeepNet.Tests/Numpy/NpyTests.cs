@@ -549,6 +549,58 @@ public class NpyTests
     // ---- cross-check with numpy itself, when this machine has it ------------------------------------
 
     [Test]
+    public void Read_FilesNumpyWrites_AllVersionsByteOrdersAndArchives()
+    {
+        string? python = FindPythonWithNumpy();
+        if (python is null) Assert.Ignore("python3 with numpy is not installed; the numpy cross-check is skipped.");
+        RunPython(python, """
+            import numpy as np, sys, os
+            os.chdir(sys.argv[1])
+            np.save('be.npy', np.arange(6, dtype='>f8').reshape(2, 3))
+            np.save('u2.npy', np.array([1, 65535], dtype='<u2'))
+            np.save('scalar.npy', np.float32(3.5))
+            np.save('fortran.npy', np.asfortranarray(np.ones((2, 3), dtype=np.float32)))
+            for v in (2, 3):
+                with open(f'v{v}.npy', 'wb') as f:
+                    np.lib.format.write_array(f, np.arange(4, dtype=np.int32), version=(v, 0))
+            np.savez('stored.npz', a=np.arange(3, dtype=np.int64), b=np.array([[True, False]]))
+            np.savez_compressed('deflated.npz', x=np.linspace(0, 1, 1001, dtype=np.float32))
+            print('ok')
+            """);
+
+        Assert.That(Npy.Read(TempFile("be.npy")).ToFloat64(), Is.EqualTo(new[] { 0.0, 1, 2, 3, 4, 5 }));
+        Assert.That(Npy.Read(TempFile("u2.npy")).ToInt32(), Is.EqualTo(new[] { 1, 65535 }));
+        using (var scalar = Npy.Load(TempFile("scalar.npy")))
+        {
+            Assert.That(scalar.Shape, Is.EqualTo(Shape.Scalar));
+            Assert.That(scalar.ToScalar(), Is.EqualTo(3.5f));
+        }
+        Assert.That(ReadFails(TempFile("fortran.npy")).Message, Does.Contain("Fortran order"));
+        Assert.That(Npy.Read(TempFile("v2.npy")).ToInt32(), Is.EqualTo(new[] { 0, 1, 2, 3 }));
+        Assert.That(Npy.Read(TempFile("v3.npy")).ToInt32(), Is.EqualTo(new[] { 0, 1, 2, 3 }));
+        var stored = Npz.Read(TempFile("stored.npz"));
+        Assert.That(stored["a"].ToInt64(), Is.EqualTo(new[] { 0L, 1, 2 }));
+        Assert.That(stored["b"].Descr, Is.EqualTo("|b1"));
+        Assert.That(stored["b"].Shape, Is.EqualTo(new Shape(1, 2)));
+        var x = Npz.Read(TempFile("deflated.npz"))["x"].ToFloat32();
+        Assert.That(x, Has.Length.EqualTo(1001));
+        Assert.That(x[500], Is.EqualTo(0.5f));
+        Assert.That(x[1000], Is.EqualTo(1f));
+    }
+
+    private void RunPython(string python, string script)
+    {
+        string scriptPath = TempFile("script.py");
+        File.WriteAllText(scriptPath, script);
+        var psi = new System.Diagnostics.ProcessStartInfo(python, [scriptPath, _dir]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var p = System.Diagnostics.Process.Start(psi)!;
+        var stderr = p.StandardError.ReadToEndAsync();
+        string output = p.StandardOutput.ReadToEnd() + stderr.Result;
+        p.WaitForExit();
+        Assert.That(output.Trim(), Is.EqualTo("ok"), output);
+    }
+
+    [Test]
     public void Save_FilesWeWrite_NumpyReadsThem()
     {
         string? python = FindPythonWithNumpy();
@@ -572,13 +624,7 @@ public class NpyTests
             assert z['y'].shape == () and z['y'] == 0.5
             print('ok')
             """;
-        string scriptPath = TempFile("check.py");
-        File.WriteAllText(scriptPath, script);
-        var psi = new System.Diagnostics.ProcessStartInfo(python, [scriptPath, _dir]) { RedirectStandardOutput = true, RedirectStandardError = true };
-        using var p = System.Diagnostics.Process.Start(psi)!;
-        string output = p.StandardOutput.ReadToEnd() + p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        Assert.That(output.Trim(), Is.EqualTo("ok"), output);
+        RunPython(python, script);
     }
 }
 

@@ -174,6 +174,22 @@ public class NpzTests
         Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.LessThan(1 << 20));
     }
 
+    [Test]
+    public void Read_MemberDeclaringMoreBytesThanItsDataCanHold_Throws()
+    {
+        string path = BuildZip(("x.npy", Build(Dict("<f4", "(100000000,)"), Floats(1))));
+        var bytes = File.ReadAllBytes(path);
+        // Patch the uncompressed size in the central directory record (signature PK 1 2, size at +24) to ~400 MB.
+        int central = bytes.AsSpan().IndexOf("PK\u0001\u0002"u8);
+        BitConverter.GetBytes(400_000_064u).CopyTo(bytes, central + 24);
+        File.WriteAllBytes(path, bytes);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var e = Assert.Throws<NpyFormatException>(() => Npz.Read(path));
+        Assert.That(e!.Message, Does.Contain("member 'x.npy'").And.Contain("impossible"));
+        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.LessThan(1 << 20));
+    }
+
     [TestCase(false)]
     [TestCase(true)]
     public void Read_TruncatedArchive_ThrowsNpyFormatException(bool compressed)
