@@ -20,6 +20,12 @@ public static class Optimizers
         ["rmsprop"] = RMSprop.FromConfig,
         ["adam"] = Adam.FromConfig,
         ["adamw"] = AdamW.FromConfig,
+        ["adagrad"] = Adagrad.FromConfig,
+        ["adadelta"] = Adadelta.FromConfig,
+        ["adamax"] = Adamax.FromConfig,
+        ["nadam"] = Nadam.FromConfig,
+        ["ftrl"] = Ftrl.FromConfig,
+        ["lion"] = Lion.FromConfig,
     };
 
     /// <summary>Every name <see cref="Get(string)"/> knows.</summary>
