@@ -216,7 +216,7 @@ public sealed unsafe partial class CpuBackend
         foreach (var (name, t) in perChannel)
         {
             if (t.Size != c || t.Rank > 1)
-                throw new ShapeMismatchException(op, $"{name} must have shape ({c}) for x {x.Shape}, got {name} {t.Shape}.");
+                throw new ShapeMismatchException(op, $"{name} must have shape ({c},) for x {x.Shape}, got {name} {t.Shape}.");
             t.CheckDType(DType.Float32, op);
         }
     }

@@ -28,51 +28,84 @@ public static class ReferenceConv
     }
 
     /// <summary>
-    /// Calls visit(xIndex, kernelIndex, yIndex) for every product term of the convolution:
-    /// y[yIndex] += x[xIndex] · kernel[kernelIndex]. Cells that fall in the padding are skipped.
+    /// Input row of kernel row kh for output row oh (or −1 when it falls in the padding); the same
+    /// rule, with the W fields, gives the input column.
     /// </summary>
-    private static void ForEachTerm(in Dims d, Action<int, int, int> visit)
+    private static int InputRow(in Dims d, int oh, int kh)
     {
-        var s = d.Spec;
-        for (int n = 0; n < d.N; n++)
-        for (int oh = 0; oh < d.OH; oh++)
-        for (int ow = 0; ow < d.OW; ow++)
-        for (int o = 0; o < d.Cout; o++)
-        {
-            int group = o / d.GroupOut;
-            for (int kh = 0; kh < d.KH; kh++)
-            for (int kw = 0; kw < d.KW; kw++)
-            {
-                int ih = oh * s.StrideH - s.PadTop + kh * s.DilationH;
-                int iw = ow * s.StrideW - s.PadLeft + kw * s.DilationW;
-                if (ih < 0 || ih >= d.H || iw < 0 || iw >= d.W) continue;
-                for (int ci = 0; ci < d.GroupIn; ci++)
-                    visit(d.XIndex(n, ih, iw, group * d.GroupIn + ci), d.KIndex(kh, kw, ci, o), d.YIndex(n, oh, ow, o));
-            }
-        }
+        int ih = oh * d.Spec.StrideH - d.Spec.PadTop + kh * d.Spec.DilationH;
+        return ih >= 0 && ih < d.H ? ih : -1;
     }
 
-    /// <summary>y = x ⋆ kernel (cross-correlation, as Keras).</summary>
+    private static int InputColumn(in Dims d, int ow, int kw)
+    {
+        int iw = ow * d.Spec.StrideW - d.Spec.PadLeft + kw * d.Spec.DilationW;
+        return iw >= 0 && iw < d.W ? iw : -1;
+    }
+
+    /// <summary>y[n, oh, ow, o] = Σ_{kh, kw, ci} x[n, ih, iw, group·GroupIn + ci] · kernel[kh, kw, ci, o] (cross-correlation, as Keras).</summary>
     public static double[] Forward(double[] x, double[] kernel, in Dims d)
     {
         var y = new double[d.N * d.OH * d.OW * d.Cout];
-        ForEachTerm(d, (xi, ki, yi) => y[yi] += x[xi] * kernel[ki]);
+        for (int n = 0; n < d.N; n++)
+        for (int oh = 0; oh < d.OH; oh++)
+        for (int ow = 0; ow < d.OW; ow++)
+        for (int kh = 0; kh < d.KH; kh++)
+        for (int kw = 0; kw < d.KW; kw++)
+        {
+            int ih = InputRow(d, oh, kh), iw = InputColumn(d, ow, kw);
+            if (ih < 0 || iw < 0) continue;
+            for (int o = 0; o < d.Cout; o++)
+            {
+                int group = o / d.GroupOut;
+                for (int ci = 0; ci < d.GroupIn; ci++)
+                    y[d.YIndex(n, oh, ow, o)] += x[d.XIndex(n, ih, iw, group * d.GroupIn + ci)] * kernel[d.KIndex(kh, kw, ci, o)];
+            }
+        }
         return y;
     }
 
-    /// <summary>dx[i] = Σ dy[y] · kernel[k] over every term where x[i] meets kernel[k] to make y.</summary>
+    /// <summary>dx = ∂⟨y, dy⟩/∂x: each term x[i]·kernel[k] of y[j] sends dy[j]·kernel[k] back to x[i].</summary>
     public static double[] BackwardData(double[] dy, double[] kernel, in Dims d)
     {
         var dx = new double[d.N * d.H * d.W * d.Cin];
-        ForEachTerm(d, (xi, ki, yi) => dx[xi] += dy[yi] * kernel[ki]);
+        for (int n = 0; n < d.N; n++)
+        for (int oh = 0; oh < d.OH; oh++)
+        for (int ow = 0; ow < d.OW; ow++)
+        for (int kh = 0; kh < d.KH; kh++)
+        for (int kw = 0; kw < d.KW; kw++)
+        {
+            int ih = InputRow(d, oh, kh), iw = InputColumn(d, ow, kw);
+            if (ih < 0 || iw < 0) continue;
+            for (int o = 0; o < d.Cout; o++)
+            {
+                int group = o / d.GroupOut;
+                for (int ci = 0; ci < d.GroupIn; ci++)
+                    dx[d.XIndex(n, ih, iw, group * d.GroupIn + ci)] += dy[d.YIndex(n, oh, ow, o)] * kernel[d.KIndex(kh, kw, ci, o)];
+            }
+        }
         return dx;
     }
 
-    /// <summary>dKernel[k] = Σ x[i] · dy[y] over every term where x[i] meets kernel[k] to make y.</summary>
+    /// <summary>dKernel = ∂⟨y, dy⟩/∂kernel: each term x[i]·kernel[k] of y[j] sends x[i]·dy[j] to kernel[k].</summary>
     public static double[] BackwardFilter(double[] x, double[] dy, in Dims d)
     {
         var dk = new double[d.KH * d.KW * d.GroupIn * d.Cout];
-        ForEachTerm(d, (xi, ki, yi) => dk[ki] += x[xi] * dy[yi]);
+        for (int n = 0; n < d.N; n++)
+        for (int oh = 0; oh < d.OH; oh++)
+        for (int ow = 0; ow < d.OW; ow++)
+        for (int kh = 0; kh < d.KH; kh++)
+        for (int kw = 0; kw < d.KW; kw++)
+        {
+            int ih = InputRow(d, oh, kh), iw = InputColumn(d, ow, kw);
+            if (ih < 0 || iw < 0) continue;
+            for (int o = 0; o < d.Cout; o++)
+            {
+                int group = o / d.GroupOut;
+                for (int ci = 0; ci < d.GroupIn; ci++)
+                    dk[d.KIndex(kh, kw, ci, o)] += x[d.XIndex(n, ih, iw, group * d.GroupIn + ci)] * dy[d.YIndex(n, oh, ow, o)];
+            }
+        }
         return dk;
     }
 }
