@@ -7,6 +7,7 @@ using DeepNet.Keras.Regularizers;
 using Newtonsoft.Json.Linq;
 using ConstraintRegistry = DeepNet.Keras.Constraints.Constraints;
 using InitializerRegistry = DeepNet.Keras.Initializers.Initializers;
+using OptimizerRegistry = DeepNet.Keras.Optimizers.Optimizers;
 using LossRegistry = DeepNet.Keras.Losses.Losses;
 using MetricRegistry = DeepNet.Keras.Metrics.Metrics;
 using RegularizerRegistry = DeepNet.Keras.Regularizers.Regularizers;
