@@ -147,7 +147,25 @@ public sealed partial class CpuBackend
             case ActivationKind.HardSigmoidKeras2:
                 for (int i = 0; i < x.Length; i++) { float v = 0.2f * x[i] + 0.5f; y[i] = v < 0 ? 0f : v > 1f ? 1f : v; }
                 break;
-            case ActivationKind.Tanh: TensorPrimitives.Tanh(x, y); break;
+            case ActivationKind.Tanh:
+            {
+                // TensorPrimitives.Tanh has an absolute error near 6e-8 around 0 (tanh(0) comes out
+                // as -6e-8), so small |x| is recomputed with MathF.Tanh; blocks keep x readable in place.
+                Span<float> t = stackalloc float[256];
+                for (int i = 0; i < x.Length; i += t.Length)
+                {
+                    int n = Math.Min(t.Length, x.Length - i);
+                    TensorPrimitives.Tanh(x.Slice(i, n), t[..n]);
+                    var xs = x.Slice(i, n);
+                    var ys = y.Slice(i, n);
+                    for (int j = 0; j < n; j++)
+                    {
+                        float v = xs[j];
+                        ys[j] = MathF.Abs(v) < 0.625f ? MathF.Tanh(v) : t[j];
+                    }
+                }
+                break;
+            }
             case ActivationKind.Softplus:
                 // max(x, 0) + log1p(exp(-|x|)): never overflows, and exact for large |x|.
                 for (int i = 0; i < x.Length; i++) { float v = x[i]; y[i] = MathF.Max(v, 0f) + ScalarMath.Log1p(MathF.Exp(-MathF.Abs(v))); }

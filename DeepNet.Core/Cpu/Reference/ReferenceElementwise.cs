@@ -144,12 +144,12 @@ public static class ReferenceElementwise
     }
 
     // erfc(x) = exp(−x²)/√π · 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + …)))) (A&S 7.1.14), evaluated
-    // from the tail; 400 terms are far more than x ≥ 3 needs for double precision.
+    // from the tail; 120 terms reach double precision for x ≥ 3 (the tests check it against fdlibm).
     private static double ErfcContinuedFraction(double x)
     {
         if (double.IsPositiveInfinity(x)) return 0;
         double f = x;
-        for (int k = 400; k >= 1; k--) f = x + k / 2.0 / f;
+        for (int k = 120; k >= 1; k--) f = x + k / 2.0 / f;
         return Math.Exp(-x * x) / (Math.Sqrt(Math.PI) * f);
     }
 }
