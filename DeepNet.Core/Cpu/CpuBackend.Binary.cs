@@ -26,20 +26,30 @@ public sealed partial class CpuBackend
 
         var layout = new BroadcastLayout(a.Shape, b.Shape, y.Shape);
         int inner = layout.Inner;
-        int lengthA = layout.InnerA ? inner : 1, lengthB = layout.InnerB ? inner : 1;
         long rows = y.Size / inner;
-        ForRanges(rows, inner, (start, count) =>
+        // Few long runs (same shape, scalar operand) are cut into pieces so threads can share
+        // them; elementwise results do not depend on where the cuts fall.
+        int pieces = rows >= Threads ? 1 : Math.Max(1, inner / BinaryPiece);
+        ForRanges(rows * pieces, inner / pieces, (start, count) =>
         {
             var sa = Span<float>(a);
             var sb = Span<float>(b);
             var sy = Span<float>(y);
-            for (long r = start; r < start + count; r++)
+            for (long item = start; item < start + count; item++)
             {
+                long r = item / pieces;
+                int p = (int)(item % pieces);
+                int begin = (int)((long)inner * p / pieces), length = (int)((long)inner * (p + 1) / pieces) - begin;
                 layout.RowOffsets(r, out long offA, out long offB);
-                BinaryRun(op, sa.Slice((int)offA, lengthA), sb.Slice((int)offB, lengthB), sy.Slice((int)(r * inner), inner));
+                var runA = layout.InnerA ? sa.Slice((int)offA + begin, length) : sa.Slice((int)offA, 1);
+                var runB = layout.InnerB ? sb.Slice((int)offB + begin, length) : sb.Slice((int)offB, 1);
+                BinaryRun(op, runA, runB, sy.Slice((int)(r * inner) + begin, length));
             }
         });
     }
+
+    // Piece length when one long run is split over threads.
+    private const int BinaryPiece = 1 << 14;
 
     /// <summary>One innermost run; an operand of length 1 against a longer y is a scalar.</summary>
     private static void BinaryRun(BinaryOp op, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> y)
