@@ -13,6 +13,8 @@ public sealed partial class CpuBackend
     // Fixed piece length for splitting one long row over threads: fixed, so the result does not
     // depend on the thread count.
     private const int ReducePiece = 1 << 16;
+    // The same for many rows folded into one narrow output row.
+    private const int ReducePieceRows = 1 << 12;
 
     /// <summary>
     /// Sum, mean, max, min or product over any set of axes (negative allowed; none copies, all
@@ -119,61 +121,81 @@ public sealed partial class CpuBackend
         int inner = layout.Inner;
         long outRows = y.Size / inner;
         int slices = (inner + ReduceColumnSlice - 1) / ReduceColumnSlice;
+        if (outRows * slices == 1 && count >= 2 * ReducePieceRows)
+        {
+            // One narrow output row over many rows (e.g. (N, C) summed over N): fold fixed pieces of
+            // rows in parallel, then the pieces in order, so the result ignores the thread count.
+            int pieces = (int)((count + ReducePieceRows - 1) / ReducePieceRows);
+            var partials = new double[(long)pieces * inner];
+            ForRanges(pieces, (long)ReducePieceRows * inner, (start, n) =>
+            {
+                var sx = Span<float>(x);
+                Span<float> scratch = stackalloc float[ReduceColumnSlice];
+                for (long p = start; p < start + n; p++)
+                {
+                    var acc = partials.AsSpan((int)(p * inner), inner);
+                    acc.Fill(Identity(op));
+                    FoldRows(op, sx, layout, 0, p * ReducePieceRows, Math.Min(count, (p + 1) * ReducePieceRows), scratch[..inner], acc);
+                }
+            });
+            var sy = Span<float>(y);
+            for (int j = 0; j < inner; j++)
+            {
+                double total = Identity(op);
+                for (int p = 0; p < pieces; p++) total = Combine(op, total, partials[p * inner + j]);
+                sy[j] = Finish(op, total, count);
+            }
+            return;
+        }
         ForRanges(outRows * slices, count * Math.Min(inner, ReduceColumnSlice), (start, n) =>
         {
             var sx = Span<float>(x);
             var sy = Span<float>(y);
-            Span<float> partial = stackalloc float[ReduceColumnSlice];
-            Span<double> acc = stackalloc double[ReduceColumnSlice];
+            Span<float> scratch = stackalloc float[ReduceColumnSlice];
+            Span<double> accumulator = stackalloc double[ReduceColumnSlice];
             for (long item = start; item < start + n; item++)
             {
                 long row = item / slices;
                 int col = (int)(item % slices) * ReduceColumnSlice;
                 int width = Math.Min(ReduceColumnSlice, inner - col);
                 long baseOffset = ReduceLayout.Offset(row, layout.KeptSizes, layout.KeptStrides) + col;
+                var acc = accumulator[..width];
+                acc.Fill(Identity(op));
+                FoldRows(op, sx, layout, baseOffset, 0, count, scratch[..width], acc);
                 var outRow = sy.Slice((int)(row * inner + col), width);
-                var p = partial[..width];
-                var a = acc[..width];
-                switch (op)
-                {
-                    case ReduceOp.Max or ReduceOp.Min:
-                        for (long m = 0; m < count; m++)
-                        {
-                            var src = sx.Slice((int)(baseOffset + ReduceLayout.Offset(m, layout.ReducedSizes, layout.ReducedStrides)), width);
-                            if (m == 0) src.CopyTo(outRow);
-                            else if (op == ReduceOp.Max) TensorPrimitives.Max(outRow, src, outRow);
-                            else TensorPrimitives.Min(outRow, src, outRow);
-                        }
-                        break;
-                    case ReduceOp.Prod:
-                        a.Fill(1.0);
-                        for (long m = 0; m < count; m++)
-                        {
-                            var src = sx.Slice((int)(baseOffset + ReduceLayout.Offset(m, layout.ReducedSizes, layout.ReducedStrides)), width);
-                            for (int j = 0; j < width; j++) a[j] *= src[j];
-                        }
-                        for (int j = 0; j < width; j++) outRow[j] = (float)a[j];
-                        break;
-                    default:
-                        // Sum of rows: up to ReduceFlushRows rows added in float, then flushed into double.
-                        a.Clear();
-                        for (long m0 = 0; m0 < count; m0 += ReduceFlushRows)
-                        {
-                            long m1 = Math.Min(count, m0 + ReduceFlushRows);
-                            for (long m = m0; m < m1; m++)
-                            {
-                                var src = sx.Slice((int)(baseOffset + ReduceLayout.Offset(m, layout.ReducedSizes, layout.ReducedStrides)), width);
-                                if (m == m0) src.CopyTo(p);
-                                else TensorPrimitives.Add(p, src, p);
-                            }
-                            for (int j = 0; j < width; j++) a[j] += p[j];
-                        }
-                        double scale = op == ReduceOp.Mean ? 1.0 / count : 1.0;
-                        for (int j = 0; j < width; j++) outRow[j] = (float)(a[j] * scale);
-                        break;
-                }
+                for (int j = 0; j < width; j++) outRow[j] = Finish(op, acc[j], count);
             }
         });
+    }
+
+    /// <summary>
+    /// Folds reduced rows [m0, m1) (each acc.Length wide, starting at baseOffset) into acc:
+    /// up to ReduceFlushRows rows are combined in float with TensorPrimitives, then flushed into
+    /// the double accumulator; products multiply straight into double.
+    /// </summary>
+    private static void FoldRows(ReduceOp op, ReadOnlySpan<float> x, ReduceLayout layout, long baseOffset, long m0, long m1,
+        Span<float> partial, Span<double> acc)
+    {
+        int width = acc.Length;
+        for (long b0 = m0; b0 < m1; b0 += ReduceFlushRows)
+        {
+            long b1 = Math.Min(m1, b0 + ReduceFlushRows);
+            for (long m = b0; m < b1; m++)
+            {
+                var src = x.Slice((int)(baseOffset + ReduceLayout.Offset(m, layout.ReducedSizes, layout.ReducedStrides)), width);
+                if (op == ReduceOp.Prod)
+                {
+                    for (int j = 0; j < width; j++) acc[j] *= src[j];
+                    continue;
+                }
+                if (m == b0) src.CopyTo(partial);
+                else if (op == ReduceOp.Max) TensorPrimitives.Max(partial, src, partial);
+                else if (op == ReduceOp.Min) TensorPrimitives.Min(partial, src, partial);
+                else TensorPrimitives.Add(partial, src, partial);
+            }
+            if (op != ReduceOp.Prod)
+                for (int j = 0; j < width; j++) acc[j] = Combine(op, acc[j], partial[j]);
+        }
     }
 
     private static double FoldRow(ReduceOp op, ReadOnlySpan<float> row) => op switch

@@ -40,18 +40,20 @@ public class ReduceKernelTests
     private static readonly (int[] Shape, int[] Axes)[] LargeCases =
     [
         ([1_000_000], [0]),            // one long row, split over fixed pieces
-        ([1000, 1000], [0, 1]),
-        ([100_000, 10], [0]),          // leading axis: rows accumulated into a float partial, flushed to double
-        ([10, 100_000], [1]),          // last axis: per-row sums
+        ([400, 1000], [0, 1]),
+        ([50_000, 10], [0]),           // leading axis: rows accumulated into a float partial, flushed to double
+        ([10, 50_000], [1]),           // last axis: per-row sums
         ([20, 300, 17], [0, 2]),
-        ([3, 40_000, 2], [1]),
+        ([3, 25_000, 2], [1]),
     ];
+
+    private static readonly (int[] Shape, int[] Axes)[] LargeCasesNoAccumulation = [([300_000], [0]), ([50_000, 10], [0]), ([3, 25_000, 2], [1])];
 
     [TestCaseSource(nameof(Ops))]
     public void Reduce_LargeSizes_AccurateAgainstFloat64Reference(ReduceOp op)
     {
-        // Max, min and product have no accumulation error to expose; three cases cover their parallel paths.
-        var cases = op is ReduceOp.Sum or ReduceOp.Mean ? LargeCases : [LargeCases[0], LargeCases[2], LargeCases[5]];
+        // Max, min and product have no accumulation error to expose; smaller cases cover their parallel paths.
+        var cases = op is ReduceOp.Sum or ReduceOp.Mean ? LargeCases : LargeCasesNoAccumulation;
         foreach (var (shape, axes) in cases)
         {
             // Positive data makes sums large, so float accumulation error would show; products stay near 1.
