@@ -35,18 +35,36 @@ public sealed partial class CpuBackend
             var sa = Span<float>(a);
             var sb = Span<float>(b);
             var sy = Span<float>(y);
+            Span<int> index = stackalloc int[Math.Max(layout.Rank, 1)];
+            if (pieces == 1 && inner < ShortRun)
+            {
+                // Many short runs: a scalar loop beats a TensorPrimitives call per run.
+                layout.RowOffsets(start, index, out long oa, out long ob);
+                long stepA = layout.InnerA ? 1 : 0, stepB = layout.InnerB ? 1 : 0;
+                for (long r = start; r < start + count; r++)
+                {
+                    int o = (int)(r * inner);
+                    for (int j = 0; j < inner; j++)
+                        sy[o + j] = BinaryScalar(op, sa[(int)(oa + j * stepA)], sb[(int)(ob + j * stepB)]);
+                    layout.NextRow(index, ref oa, ref ob);
+                }
+                return;
+            }
             for (long item = start; item < start + count; item++)
             {
                 long r = item / pieces;
                 int p = (int)(item % pieces);
                 int begin = (int)((long)inner * p / pieces), length = (int)((long)inner * (p + 1) / pieces) - begin;
-                layout.RowOffsets(r, out long offA, out long offB);
+                layout.RowOffsets(r, index, out long offA, out long offB);
                 var runA = layout.InnerA ? sa.Slice((int)offA + begin, length) : sa.Slice((int)offA, 1);
                 var runB = layout.InnerB ? sb.Slice((int)offB + begin, length) : sb.Slice((int)offB, 1);
                 BinaryRun(op, runA, runB, sy.Slice((int)(r * inner) + begin, length));
             }
         });
     }
+
+    // Below this run length the scalar loop is used.
+    private const int ShortRun = 16;
 
     // Piece length when one long run is split over threads.
     private const int BinaryPiece = 1 << 14;

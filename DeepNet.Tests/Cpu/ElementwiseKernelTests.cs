@@ -156,6 +156,9 @@ public class ElementwiseKernelTests
         [[4, 70], [70]],
         [[67], [67]],
         [[5, 1, 33], [5, 2, 33]],
+        [[6, 40], [6, 1]],
+        [[1, 40], [6, 40]],
+        [[3, 1, 20], [1, 4, 1]],
     ];
 
     // Past the parallel threshold; the driver is the same for every op, so a few ops suffice.
@@ -164,6 +167,7 @@ public class ElementwiseKernelTests
         [[257, 257], [257]],
         [[257, 257], [257, 1]],
         [[2, 130, 257], [2, 130, 257]],
+        [[22_000, 3], [3]],
     ];
 
     private static IEnumerable<TestCaseData> BinaryOps() => Enum.GetValues<BinaryOp>().Select(op => new TestCaseData(op));

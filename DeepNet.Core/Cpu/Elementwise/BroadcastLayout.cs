@@ -70,17 +70,34 @@ internal sealed class BroadcastLayout
 
     public bool InnerB => Rank > 0 && StridesB[^1] != 0;
 
-    /// <summary>Offsets into a and b of the start of innermost run number <paramref name="row"/>.</summary>
-    public void RowOffsets(long row, out long offsetA, out long offsetB)
+    /// <summary>
+    /// Offsets into a and b of the start of innermost run number <paramref name="row"/>, and
+    /// that run's index over the outer dimensions (length Rank - 1) for <see cref="NextRow"/>.
+    /// </summary>
+    public void RowOffsets(long row, Span<int> index, out long offsetA, out long offsetB)
     {
         offsetA = 0;
         offsetB = 0;
         for (int i = Rank - 2; i >= 0; i--)
         {
-            long index = row % Dims[i];
+            index[i] = (int)(row % Dims[i]);
             row /= Dims[i];
-            offsetA += index * StridesA[i];
-            offsetB += index * StridesB[i];
+            offsetA += index[i] * StridesA[i];
+            offsetB += index[i] * StridesB[i];
+        }
+    }
+
+    /// <summary>Steps <paramref name="index"/> and the offsets to the next run (an odometer, no division).</summary>
+    public void NextRow(Span<int> index, ref long offsetA, ref long offsetB)
+    {
+        for (int i = Rank - 2; i >= 0; i--)
+        {
+            offsetA += StridesA[i];
+            offsetB += StridesB[i];
+            if (++index[i] < Dims[i]) return;
+            offsetA -= StridesA[i] * Dims[i];
+            offsetB -= StridesB[i] * Dims[i];
+            index[i] = 0;
         }
     }
 }
