@@ -75,7 +75,7 @@ public sealed partial class CpuBackend
     {
         int inner = layout.Inner;
         long rowsPerOutput = count / inner;
-        if (y.Size == 1 && rowsPerOutput == 1 && inner > 2 * ReducePiece && Threads > 1)
+        if (y.Size == 1 && rowsPerOutput == 1 && inner > 2 * ReducePiece)
         {
             // One long row (e.g. reducing everything): fold fixed pieces in parallel, then the pieces in order.
             int pieces = (inner + ReducePiece - 1) / ReducePiece;
