@@ -25,7 +25,10 @@ public sealed partial class CpuBackend
             if (p < 0 || p >= rank || seen[p])
                 throw new ArgumentException($"Transpose: {perm} is not a permutation of the axes of x {x.Shape}.", nameof(permutation));
             seen[p] = true;
-            if (y.Shape[i] != x.Shape[p])
+        }
+        for (int i = 0; i < rank; i++)
+        {
+            if (y.Shape[i] != x.Shape[permutation[i]])
                 throw new ShapeMismatchException("Transpose", $"x {x.Shape} permuted by {perm} gives a different shape than y {y.Shape}.");
         }
         if (x.Size == 0) return;
