@@ -247,7 +247,7 @@ public class LayoutKernelTests
         AssertExact(expected, ToDoubles(y), $"Transpose {dtype.Name()}{new Shape(xShape)} by {new Shape(perm)}");
     }
 
-    // ---- helpers shared in spirit with IndexingKernelTests ------------------------------------
+    // ---- helpers, also used by IndexingKernelTests ---------------------------------------------
 
     internal static int[] RandomShape(Random rng, int rank, int max = 6)
     {
@@ -272,11 +272,13 @@ public class LayoutKernelTests
         return v;
     }
 
-    internal Tensor MakeTensor(double[] data, int[] shape, DType dtype) => dtype switch
+    private Tensor MakeTensor(double[] data, int[] shape, DType dtype) => MakeTensor(data, shape, dtype, _cpu);
+
+    internal static Tensor MakeTensor(double[] data, int[] shape, DType dtype, CpuBackend backend) => dtype switch
     {
-        DType.Float32 => Tensor.FromArray(data.Select(v => (float)v).ToArray(), new Shape(shape), _cpu),
-        DType.Int32 => Tensor.FromArray(data.Select(v => (int)v).ToArray(), new Shape(shape), _cpu),
-        _ => Tensor.FromArray(data.Select(v => (long)v).ToArray(), new Shape(shape), _cpu),
+        DType.Float32 => Tensor.FromArray(data.Select(v => (float)v).ToArray(), new Shape(shape), backend),
+        DType.Int32 => Tensor.FromArray(data.Select(v => (int)v).ToArray(), new Shape(shape), backend),
+        _ => Tensor.FromArray(data.Select(v => (long)v).ToArray(), new Shape(shape), backend),
     };
 
     internal static double[] ToDoubles(Tensor t) => t.DType switch
