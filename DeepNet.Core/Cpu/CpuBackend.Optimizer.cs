@@ -85,8 +85,6 @@ public sealed partial class CpuBackend
                 OptimizerKind.Adamax => ((float)(1 - b1Power), 0f, 0f),
                 // 1 − Πₜ·μₜ₊₁, 1 − Πₜ, 1 − β₂ᵗ
                 OptimizerKind.Nadam => ((float)(1 - (double)step.NadamMuProduct * step.NadamMuNext), (float)(1 - (double)step.NadamMuProduct), (float)(1 - b2Power)),
-                // l2 + β/(2·lr)
-                OptimizerKind.Ftrl => ((float)(step.L2 + step.FtrlBeta / (2 * lr)), 0f, 0f),
                 _ => (0f, 0f, 0f),
             };
         }
@@ -293,21 +291,23 @@ public sealed partial class CpuBackend
         // g' = g + 2·l2_shrinkage·w; n' = n + g²;
         // z ← z + g' − (n'^(−p) − n^(−p))/lr · w;
         // w ← (clip(z, −l1, l1) − z) / (n'^(−p)/lr + 2·l2'); n ← n'   (p = learning_rate_power).
+        // The difference of powers cancels and is then divided by lr, so in float32 it loses
+        // several digits; the element math runs in float64 (the loop is bound by Pow anyway).
         private void Ftrl(int start, int end)
         {
-            float lr = _s.LearningRate, power = -_s.LearningRatePower, l1 = _s.L1, l2 = _c0, shrink = _s.L2Shrinkage;
+            double lr = _s.LearningRate, power = -(double)_s.LearningRatePower, l1 = _s.L1, l2 = _s.L2 + _s.FtrlBeta / (2 * lr), shrink = _s.L2Shrinkage;
             float* w = _w, g = _g, n = _s0, z = _s1;
             for (int i = start; i < end; i++)
             {
-                float gi = g[i], wi = w[i], ni = n[i];
-                float shrunk = gi + 2f * shrink * wi;
-                float newN = ni + gi * gi;
-                float newPower = MathF.Pow(newN, power);
-                float zi = z[i] + shrunk - (newPower - MathF.Pow(ni, power)) / lr * wi;
-                float quadratic = newPower / lr + 2f * l2;
-                z[i] = zi;
-                w[i] = (Math.Clamp(zi, -l1, l1) - zi) / quadratic;
-                n[i] = newN;
+                double gi = g[i], wi = w[i], ni = n[i];
+                double shrunk = gi + 2 * shrink * wi;
+                double newN = ni + gi * gi;
+                double newPower = Math.Pow(newN, power);
+                double zi = z[i] + shrunk - (newPower - Math.Pow(ni, power)) / lr * wi;
+                double quadratic = newPower / lr + 2 * l2;
+                z[i] = (float)zi;
+                w[i] = (float)((Math.Clamp(zi, -l1, l1) - zi) / quadratic);
+                n[i] = (float)newN;
             }
         }
 
