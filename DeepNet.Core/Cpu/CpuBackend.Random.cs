@@ -57,39 +57,46 @@ public sealed partial class CpuBackend
         });
     }
 
-    // Fills elements [start, end) of y. A block is generated once per 4 elements (and again at the
-    // start of the range when it begins mid-block).
+    // Fills elements [start, end) of y, one Philox block (4 elements) at a time; a range that
+    // starts or ends mid-block uses only the lanes inside it.
     private static unsafe void FillRandomRange(float* y, long start, long end, RandomKind kind, ulong seed, ulong offset, float a, float b)
     {
-        Span<float> normals = stackalloc float[4];
-        var block = default(Philox4x32.Block);
-        for (long i = start; i < end; i++)
+        Span<float> v = stackalloc float[4];
+        ulong e = offset + (ulong)start;
+        float* dst = y + start;
+        for (long left = end - start; left > 0;)
         {
-            ulong e = offset + (ulong)i;
             int lane = (int)(e & 3);
-            if (lane == 0 || i == start)
-            {
-                block = RandomStream.BlockOf(seed, e);
-                if (kind is RandomKind.Normal or RandomKind.Truncated) RandomStream.Normals(block, normals);
-            }
+            int take = (int)Math.Min(4 - lane, left);
+            var block = RandomStream.BlockOf(seed, e);
             switch (kind)
             {
                 case RandomKind.Uniform:
-                    y[i] = RandomStream.ScaleUniform(RandomStream.ToUniform(block[lane]), a, b);
+                    v[0] = RandomStream.ScaleUniform(RandomStream.ToUniform(block.X0), a, b);
+                    v[1] = RandomStream.ScaleUniform(RandomStream.ToUniform(block.X1), a, b);
+                    v[2] = RandomStream.ScaleUniform(RandomStream.ToUniform(block.X2), a, b);
+                    v[3] = RandomStream.ScaleUniform(RandomStream.ToUniform(block.X3), a, b);
                     break;
-                case RandomKind.Normal:
-                    y[i] = RandomStream.Affine(normals[lane], a, b);
-                    break;
-                case RandomKind.Truncated:
-                    float z = normals[lane];
-                    // Rejected round 0: continue this element's own sequence (rounds 1, 2, ...).
-                    if (MathF.Abs(z) > 2f) z = Resample(seed, e);
-                    y[i] = RandomStream.Affine(z, a, b);
+                case RandomKind.Dropout:
+                    v[0] = RandomStream.ToUniform(block.X0) >= a ? b : 0f;
+                    v[1] = RandomStream.ToUniform(block.X1) >= a ? b : 0f;
+                    v[2] = RandomStream.ToUniform(block.X2) >= a ? b : 0f;
+                    v[3] = RandomStream.ToUniform(block.X3) >= a ? b : 0f;
                     break;
                 default:
-                    y[i] = RandomStream.ToUniform(block[lane]) >= a ? b : 0f;
+                    RandomStream.Normals(block, v);
+                    for (int j = lane; j < lane + take; j++)
+                    {
+                        // Rejected in round 0: continue this element's own sequence (rounds 1, 2, ...).
+                        if (kind == RandomKind.Truncated && MathF.Abs(v[j]) > 2f) v[j] = Resample(seed, e - (ulong)lane + (ulong)j);
+                        v[j] = RandomStream.Affine(v[j], a, b);
+                    }
                     break;
             }
+            for (int j = 0; j < take; j++) dst[j] = v[lane + j];
+            dst += take;
+            e += (ulong)take;
+            left -= take;
         }
     }
 
