@@ -47,14 +47,13 @@ internal static unsafe class CpuGemm
         }
 
         var job = new Job(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, kernel);
-        int tasks = (long)m * n * k < ParallelThreshold ? 1 : Math.Max(1, threads);
-        var (tm, tn) = Grid(tasks, m, n, kernel);
+        var (tm, tn) = Grid(TaskCount((long)m * n * k, threads), m, n, kernel);
         if (tm * tn == 1)
         {
             job.RunTile(0, m, 0, n);
             return;
         }
-        var options = new ParallelOptions { MaxDegreeOfParallelism = tm * tn };
+        var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) };
         Parallel.For(0, tm * tn, options, t =>
         {
             int i = t / tn, j = t % tn;
@@ -63,6 +62,12 @@ internal static unsafe class CpuGemm
             if (m0 < m1 && n0 < n1) job.RunTile(m0, m1, n0, n1);
         });
     }
+
+    /// <summary>
+    /// How many tiles to cut the output into: one below the threshold, else one per thread. (More,
+    /// smaller tiles were tried for balance on a busy machine: the extra packing cost more than it won.)
+    /// </summary>
+    internal static int TaskCount(long work, int threads) => threads <= 1 || work < ParallelThreshold ? 1 : threads;
 
     /// <summary>C = beta·C (zeros when beta is 0, without reading C): the k = 0 or alpha = 0 case.</summary>
     private static void ScaleC(int m, int n, float beta, float* c, int ldc)

@@ -1,6 +1,7 @@
 #nullable enable
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace DeepNet.Backends.Cpu;
 
@@ -24,6 +25,15 @@ internal static unsafe class MicroKernel128
         Vector128<float> c10 = default; Vector128<float> c11 = default;
         Vector128<float> c20 = default; Vector128<float> c21 = default;
         Vector128<float> c30 = default; Vector128<float> c31 = default;
+        // Pull the C tile toward L1 while the k loop runs: it is written (and maybe read) only at the end.
+        if (Sse.IsSupported)
+        {
+            for (int i = 0; i < 4; i++)
+            {
+                Sse.Prefetch0(c + i * ldc + 0);
+                Sse.Prefetch0(c + i * ldc + 7);
+            }
+        }
         for (int p = 0; p < kc; p++)
         {
             var b0 = Vector128.Load(b + 0);

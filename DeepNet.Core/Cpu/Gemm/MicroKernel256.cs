@@ -1,6 +1,7 @@
 #nullable enable
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace DeepNet.Backends.Cpu;
 
@@ -26,6 +27,15 @@ internal static unsafe class MicroKernel256
         Vector256<float> c30 = default; Vector256<float> c31 = default;
         Vector256<float> c40 = default; Vector256<float> c41 = default;
         Vector256<float> c50 = default; Vector256<float> c51 = default;
+        // Pull the C tile toward L1 while the k loop runs: it is written (and maybe read) only at the end.
+        if (Sse.IsSupported)
+        {
+            for (int i = 0; i < 6; i++)
+            {
+                Sse.Prefetch0(c + i * ldc + 0);
+                Sse.Prefetch0(c + i * ldc + 15);
+            }
+        }
         for (int p = 0; p < kc; p++)
         {
             var b0 = Vector256.Load(b + 0);

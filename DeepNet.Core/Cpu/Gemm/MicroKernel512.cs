@@ -1,6 +1,7 @@
 #nullable enable
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace DeepNet.Backends.Cpu;
 
@@ -28,6 +29,16 @@ internal static unsafe class MicroKernel512
         Vector512<float> c50 = default; Vector512<float> c51 = default;
         Vector512<float> c60 = default; Vector512<float> c61 = default;
         Vector512<float> c70 = default; Vector512<float> c71 = default;
+        // Pull the C tile toward L1 while the k loop runs: it is written (and maybe read) only at the end.
+        if (Sse.IsSupported)
+        {
+            for (int i = 0; i < 8; i++)
+            {
+                Sse.Prefetch0(c + i * ldc + 0);
+                Sse.Prefetch0(c + i * ldc + 16);
+                Sse.Prefetch0(c + i * ldc + 31);
+            }
+        }
         for (int p = 0; p < kc; p++)
         {
             var b0 = Vector512.Load(b + 0);
