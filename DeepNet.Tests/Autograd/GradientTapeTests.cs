@@ -52,6 +52,19 @@ public class GradientTapeTests
     }
 
     [Test]
+    public void Gradient_ListOfSources_SameAsArray()
+    {
+        using var scope = TensorScope.Begin();
+        var a = Vector(1, 2);
+        var b = Vector(3, 4);
+        using var tape = new GradientTape();
+        var y = DeepNet.Ops.Multiply(a, b);
+        var g = tape.Gradient(y, new List<Tensor> { a, b });
+        Assert.That(g[0].ToArray(), Is.EqualTo(new float[] { 3, 4 }));
+        Assert.That(g[1].ToArray(), Is.EqualTo(new float[] { 1, 2 }));
+    }
+
+    [Test]
     public void Gradient_TargetIsSource_ReturnsOnes()
     {
         using var scope = TensorScope.Begin();

@@ -62,6 +62,24 @@ public class NormalizationTests
     }
 
     [Test]
+    public void BatchNormTraining_StatisticsDisposedBeforeGradient_GradientStillComputed()
+    {
+        var rng = new Random(6);
+        using var scope = TensorScope.Begin();
+        var x = GradientCheck.ToTensor(GradientCheck.Uniform(rng, 12), new Shape(4, 3));
+        var gamma = Tensor.Ones(new Shape(3));
+        var beta = Tensor.Zeros(new Shape(3));
+        using var tape = new DeepNet.Autograd.GradientTape();
+        var result = DeepNet.Ops.BatchNormTraining(x, gamma, beta);
+        result.Mean.Dispose();
+        result.Variance.Dispose();
+        var g = tape.Gradient(DeepNet.Ops.Square(result.Y), gamma, beta);
+        // Σ 2·ŷ·ŷ over rows = 2·rows·(σ²/(σ² + ε)) ≈ 8 per channel; Σ 2·ŷ = 0.
+        Assert.That(g[0].ToArray(), Is.All.EqualTo(8f).Within(0.1f));
+        Assert.That(g[1].ToArray(), Is.All.EqualTo(0f).Within(1e-4f));
+    }
+
+    [Test]
     public void BatchNormInference_GradientsOfXGammaBeta_MatchFiniteDifferences()
     {
         var rng = new Random(5);
