@@ -96,6 +96,30 @@ public class LayoutTests
     }
 
     [Test]
+    public void Split_ThreeEqualParts_EachPartGetsItsGradient()
+    {
+        GradientCheck.Check("Split", x =>
+            {
+                var parts = DeepNet.Ops.Split(x[0], 3, -1);
+                Assert.That(parts[0].Shape, Is.EqualTo(S(2, 2)));
+                // Weight the parts differently so a mix-up would show.
+                return DeepNet.Ops.Add(DeepNet.Ops.Add(parts[0], DeepNet.Ops.Multiply(parts[1], 2f)), DeepNet.Ops.Square(parts[2]));
+            },
+            x => Float64.Gather([2, 2], idx =>
+                At(x[0], [2, 6], [idx[0], idx[1]]) + 2 * At(x[0], [2, 6], [idx[0], idx[1] + 2]) + Math.Pow(At(x[0], [2, 6], [idx[0], idx[1] + 4]), 2)),
+            [S(2, 6)]);
+        using var scope = TensorScope.Begin();
+        Assert.Throws<ShapeMismatchException>(() => DeepNet.Ops.Split(Tensor.Zeros(S(2, 5)), 2));
+    }
+
+    [Test]
+    public void Repeat_MiddleAxis_GradientSumsRepeats()
+    {
+        GradientCheck.Check("Repeat", x => DeepNet.Ops.Repeat(x[0], 3, 1),
+            x => Float64.Gather([2, 6, 2], idx => At(x[0], [2, 2, 2], [idx[0], idx[1] / 3, idx[2]])), [S(2, 2, 2)]);
+    }
+
+    [Test]
     public void Slice_OutOfBounds_ThrowsNamingShape()
     {
         using var scope = TensorScope.Begin();
