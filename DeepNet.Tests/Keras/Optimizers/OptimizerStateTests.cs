@@ -193,4 +193,37 @@ public class OptimizerStateTests
         var config = Newtonsoft.Json.Linq.JObject.Parse("""{"class_name": "AdamW", "config": {"weight_decay": 0.01}}""");
         Assert.That(((AdamW)OptimizerRegistry.Get(config)).WeightDecay, Is.EqualTo(0.01));
     }
+
+    private static IEnumerable<TestCaseData> StatefulOptimizers()
+    {
+        yield return new TestCaseData((Func<Optimizer>)(() => new Adam(learningRate: 0.1, amsgrad: true))).SetArgDisplayNames("Adam");
+        yield return new TestCaseData((Func<Optimizer>)(() => new Nadam(learningRate: 0.1))).SetArgDisplayNames("Nadam");
+        yield return new TestCaseData((Func<Optimizer>)(() => new RMSprop(learningRate: 0.1, momentum: 0.5, centered: true))).SetArgDisplayNames("RMSprop");
+        yield return new TestCaseData((Func<Optimizer>)(() => new Ftrl(learningRate: 0.1))).SetArgDisplayNames("Ftrl");
+    }
+
+    [TestCaseSource(nameof(StatefulOptimizers))]
+    public void Variables_CopiedIntoAFreshOptimizer_ContinueTheSameTrajectory(Func<Optimizer> create)
+    {
+        // What loading saved optimizer state does: assign every variable, positionally.
+        var original = create();
+        using var w = NewVariable(Initial);
+        using var g0 = Tensor.FromArray(Gradients[0]);
+        using var g1 = Tensor.FromArray(Gradients[1]);
+        using var g2 = Tensor.FromArray(Gradients[2]);
+        original.ApplyGradients(new[] { g0 }, new[] { w });
+        original.ApplyGradients(new[] { g1 }, new[] { w });
+
+        var restored = create();
+        using var w2 = NewVariable(w.ToArray());
+        restored.Build(new[] { w2 });
+        Assert.That(restored.Variables.Count, Is.EqualTo(original.Variables.Count));
+        for (int i = 0; i < original.Variables.Count; i++) restored.Variables[i].Assign(original.Variables[i].Value);
+        Assert.That(restored.Iterations, Is.EqualTo(2));
+
+        original.ApplyGradients(new[] { g2 }, new[] { w });
+        restored.ApplyGradients(new[] { (g2, w2) });
+        // Nadam's restored Πₜ is the float32 value of the variable, so allow rounding.
+        AssertClose(Widen(w.ToArray()), w2.ToArray(), "third step after restoring");
+    }
 }
