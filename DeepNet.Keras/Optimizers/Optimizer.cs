@@ -30,11 +30,12 @@ public abstract class Optimizer : IDisposable
     private Tensor[][] _kernelSlots = Array.Empty<Tensor[]>();
     private bool[] _decays = Array.Empty<bool>();
     private HashSet<Variable>? _excludedFromDecay;
+    private Regex? _excludedFromDecayNames;
+
     // Per-step scratch, reused so that a step allocates no bookkeeping.
     private Tensor[] _stepGradients = Array.Empty<Tensor>();
     private int[] _stepIndices = Array.Empty<int>();
     private readonly List<Tensor> _temporaries = new();
-    private Regex? _excludedFromDecayNames;
 
     protected Optimizer(string className, OptimizerOptions options)
     {
