@@ -1,3 +1,4 @@
+using DeepNet.Autograd;
 using DeepNet.Keras.Losses;
 using Newtonsoft.Json.Linq;
 
@@ -60,6 +61,8 @@ public class MeanMetricWrapper : Mean
     /// <summary>Per-sample values of one batch, and an optional 0/1 mask of the entries that count.</summary>
     private protected virtual (HostArray Values, HostArray? Mask) Evaluate(Tensor yTrue, Tensor yPred)
     {
+        // Metrics are not differentiated: keep their ops off a recording tape.
+        using var pause = GradientTape.Current?.StopRecording();
         if (_loss is not null)
         {
             var (values, mask) = _loss.ComputeValues(yTrue, yPred);
