@@ -34,6 +34,17 @@ public static class Metrics
         r.Register("BinaryCrossentropy", BinaryCrossentropy.FromConfig, "binary_crossentropy", "bce", "BCE");
         r.Register("CategoricalCrossentropy", CategoricalCrossentropy.FromConfig, "categorical_crossentropy");
         r.Register("SparseCategoricalCrossentropy", SparseCategoricalCrossentropy.FromConfig, "sparse_categorical_crossentropy");
+        r.Register("Hinge", Hinge.FromConfig, "hinge");
+        r.Register("SquaredHinge", SquaredHinge.FromConfig, "squared_hinge");
+        r.Register("CategoricalHinge", CategoricalHinge.FromConfig, "categorical_hinge");
+        r.Register("KLDivergence", KLDivergence.FromConfig, "kl_divergence");
+        r.Register("Poisson", Poisson.FromConfig, "poisson");
+        r.Register("LogCoshError", LogCoshError.FromConfig, "log_cosh_error", "logcosh");
+        r.Register("CosineSimilarity", CosineSimilarity.FromConfig, "cosine_similarity");
+        r.Register("TruePositives", TruePositives.FromConfig, "true_positives");
+        r.Register("FalsePositives", FalsePositives.FromConfig, "false_positives");
+        r.Register("TrueNegatives", TrueNegatives.FromConfig, "true_negatives");
+        r.Register("FalseNegatives", FalseNegatives.FromConfig, "false_negatives");
         return r;
     }
 
