@@ -41,11 +41,36 @@ public static class Metrics
         r.Register("Poisson", Poisson.FromConfig, "poisson");
         r.Register("LogCoshError", LogCoshError.FromConfig, "log_cosh_error", "logcosh");
         r.Register("CosineSimilarity", CosineSimilarity.FromConfig, "cosine_similarity");
+        r.Register("MeanMetricWrapper", FromWrapperConfig);
         r.Register("TruePositives", TruePositives.FromConfig, "true_positives");
         r.Register("FalsePositives", FalsePositives.FromConfig, "false_positives");
         r.Register("TrueNegatives", TrueNegatives.FromConfig, "true_negatives");
         r.Register("FalseNegatives", FalseNegatives.FromConfig, "false_negatives");
         return r;
+    }
+
+    /// <summary>
+    /// A serialized <c>MeanMetricWrapper</c> (how Keras 2 files store compiled metrics:
+    /// <c>{"name": "accuracy", "dtype": "float32", "fn": "categorical_accuracy"}</c>; Keras 3 writes
+    /// <c>fn</c> as a serialized function): the built-in metric of that function, with the
+    /// wrapper's name and any extra arguments (<c>threshold</c>, <c>k</c>, ...).
+    /// </summary>
+    private static Metric FromWrapperConfig(JObject config)
+    {
+        var fnToken = config["fn"];
+        string? fn = fnToken switch
+        {
+            JValue { Type: JTokenType.String } v => (string?)v,
+            JObject o when o["config"] is JValue { Type: JTokenType.String } c => (string?)c,
+            _ => null,
+        };
+        if (fn is null || !s_registry.Contains(fn))
+            throw new ArgumentException($"MeanMetricWrapper: cannot rebuild the metric function {fnToken?.ToString(Newtonsoft.Json.Formatting.None) ?? "(missing)"}; only Keras's built-in metric functions can be read.");
+        var inner = (JObject)config.DeepClone();
+        inner.Remove("fn");
+        var metric = s_registry.Get(new JObject { ["class_name"] = fn, ["config"] = inner });
+        metric.Name = config.Value<string?>("name") ?? fn;
+        return metric;
     }
 
     /// <summary>A metric from its Keras name, with default arguments (Keras <c>keras.metrics.get</c>).</summary>

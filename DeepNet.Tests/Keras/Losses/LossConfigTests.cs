@@ -109,3 +109,21 @@ public class LossConfigTests
         Assert.Throws<ArgumentException>(() => Loss.ParseReduction("average"));
     }
 }
+
+/// <summary>A custom per-sample function gets the shared weighting and reduction.</summary>
+public class LossFunctionWrapperTests
+{
+    [Test]
+    public void CustomFunction_IsWeightedAndReducedLikeBuiltIns()
+    {
+        var loss = new LossFunctionWrapper((t, p) => Ops.Mean(Ops.Abs(Ops.Subtract(t, p)), [-1]), "my_mae");
+        var rng = new Random(1);
+        var t = Uniform(rng, 12, -1, 1);
+        var p = Uniform(rng, 12, -1, 1);
+        var w = Uniform(rng, 4, 0, 2);
+        float actual = loss.Call(Tensor(t, 4, 3), Tensor(p, 4, 3), Tensor(w, 4)).ToScalar();
+        var perRow = LossReference.PerRow(t, p, 4, LossReference.Mae);
+        AssertClose(actual, LossReference.Reduce(perRow, w, "sum_over_batch_size"));
+        AssertJsonEqual(loss.GetConfig(), """{"name": "my_mae", "reduction": "sum_over_batch_size"}""");
+    }
+}

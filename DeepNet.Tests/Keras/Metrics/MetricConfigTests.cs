@@ -120,3 +120,36 @@ public class MetricConfigTests
         Assert.That(e!.Message, Does.Contain("Unknown metric").And.Contain("'acuracy'"));
     }
 }
+
+/// <summary>Compiled metrics as Keras 2 and Keras 3 files store them (MeanMetricWrapper around a function).</summary>
+public class MeanMetricWrapperConfigTests
+{
+    [Test]
+    public void Keras2WrapperConfig_GivesTheBuiltInMetricWithTheWrappersName()
+    {
+        var metric = MetricRegistry.Get(JToken.Parse(
+            """{"class_name": "MeanMetricWrapper", "config": {"name": "accuracy", "dtype": "float32", "fn": "categorical_accuracy"}}"""))!;
+        Assert.That(metric, Is.InstanceOf<CategoricalAccuracy>());
+        Assert.That(metric.Name, Is.EqualTo("accuracy"));
+    }
+
+    [Test]
+    public void Keras3WrapperConfig_WithSerializedFunctionAndArguments()
+    {
+        var metric = MetricRegistry.Get(JToken.Parse("""
+            {"module": "keras.metrics", "class_name": "MeanMetricWrapper", "registered_name": null,
+             "config": {"name": "acc", "dtype": "float32", "threshold": 0.3,
+                        "fn": {"module": "keras.metrics", "class_name": "function", "config": "binary_accuracy", "registered_name": "function"}}}
+            """))!;
+        Assert.That(((BinaryAccuracy)metric).Threshold, Is.EqualTo(0.3));
+        Assert.That(metric.Name, Is.EqualTo("acc"));
+    }
+
+    [Test]
+    public void WrapperOfUnknownFunction_SaysWhy()
+    {
+        var e = Assert.Throws<ArgumentException>(() => MetricRegistry.Get(JToken.Parse(
+            """{"class_name": "MeanMetricWrapper", "config": {"name": "m", "fn": "my_custom_fn"}}""")));
+        Assert.That(e!.Message, Does.Contain("my_custom_fn"));
+    }
+}
