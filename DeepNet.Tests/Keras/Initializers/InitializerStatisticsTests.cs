@@ -9,6 +9,11 @@ namespace DeepNet.Tests.Keras.Initializers;
 /// </summary>
 public class InitializerStatisticsTests
 {
+    // Fixed draws: the statistical bounds below sit about five standard errors out, and a fixed
+    // seed keeps them from ever failing by chance.
+    [SetUp]
+    public void FixTheSeed() => KerasRandom.SetSeed(2024);
+
     [TestCase(new int[0], 1, 1)]
     [TestCase(new[] { 7 }, 7, 7)]
     [TestCase(new[] { 5, 9 }, 5, 9)]
@@ -55,7 +60,7 @@ public class InitializerStatisticsTests
         Assert.That(maxAbs, Is.LessThanOrEqualTo(limit * (1 + 1e-6)), "values beyond the limit");
         Assert.That(maxAbs, Is.GreaterThan(limit * 0.98), "values never reach near the limit");
         Assert.That(std, Is.EqualTo(limit / Math.Sqrt(3)).Within(4).Percent);
-        Assert.That(Math.Abs(mean), Is.LessThan(limit * 0.03));
+        Assert.That(Math.Abs(mean), Is.LessThan(5 * (limit / Math.Sqrt(3)) / Math.Sqrt(shape.Size)));
     }
 
     // Truncated normal: stddev before truncation √(scale/n)/0.8796 so the drawn spread is √(scale/n).
@@ -72,7 +77,7 @@ public class InitializerStatisticsTests
         var (mean, std, maxAbs) = Stats(Values(t));
         Assert.That(maxAbs, Is.LessThanOrEqualTo(2 * sigma * (1 + 1e-5)), "values beyond 2σ");
         Assert.That(std, Is.EqualTo(target).Within(4).Percent);
-        Assert.That(Math.Abs(mean), Is.LessThan(target * 0.03));
+        Assert.That(Math.Abs(mean), Is.LessThan(5 * target / Math.Sqrt(shape.Size)));
     }
 
     [TestCase("fan_in", 100.0)]
