@@ -88,7 +88,8 @@ public static class Metrics
     /// What Compile does with a metric string (Keras <c>compile_utils.get_metric</c>):
     /// "accuracy"/"acc" (any case) become binary accuracy when the predictions' last axis is 1,
     /// sparse categorical accuracy when the labels have a lower rank or a last axis of 1 (and
-    /// the predictions more than one class), else categorical accuracy; other names go through
+    /// the predictions more than one class), else categorical accuracy; "crossentropy"/"ce"
+    /// pick the cross-entropy the same way (Keras 2); other names go through
     /// <see cref="Get(string)"/>. The metric is named with the string as given.
     /// </summary>
     public static Metric Resolve(string name, Shape yTrue, Shape yPred)
@@ -103,6 +104,14 @@ public static class Metrics
             metric = isBinary ? new BinaryAccuracy(name)
                 : isSparse ? new SparseCategoricalAccuracy(name)
                 : new CategoricalAccuracy(name);
+        }
+        else if (name.Equals("crossentropy", StringComparison.OrdinalIgnoreCase) || name.Equals("ce", StringComparison.OrdinalIgnoreCase))
+        {
+            // Keras 2's rule for these strings; Keras 3 only resolves them as losses.
+            var (isBinary, isSparse) = ClassifyLabels(yTrue, yPred);
+            metric = isBinary ? new BinaryCrossentropy(name)
+                : isSparse ? new SparseCategoricalCrossentropy(name)
+                : new CategoricalCrossentropy(name);
         }
         else metric = Get(name);
         metric.Name = name;

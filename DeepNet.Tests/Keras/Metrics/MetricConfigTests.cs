@@ -105,6 +105,16 @@ public class MetricConfigTests
         Assert.That(metric.Name, Is.EqualTo(name));
     }
 
+    [TestCase("crossentropy", new[] { 32, 1 }, new[] { 32, 1 }, typeof(BinaryCrossentropy))]
+    [TestCase("ce", new[] { 32 }, new[] { 32, 10 }, typeof(SparseCategoricalCrossentropy))]
+    [TestCase("CE", new[] { 32, 10 }, new[] { 32, 10 }, typeof(CategoricalCrossentropy))]
+    public void Resolve_Crossentropy_PicksFromShapesLikeKeras2(string name, int[] yTrue, int[] yPred, Type expected)
+    {
+        var metric = MetricRegistry.Resolve(name, new Shape(yTrue), new Shape(yPred));
+        Assert.That(metric, Is.InstanceOf(expected));
+        Assert.That(metric.Name, Is.EqualTo(name));
+    }
+
     [Test]
     public void Resolve_OtherNames_GoThroughTheRegistryAndKeepTheString()
     {
