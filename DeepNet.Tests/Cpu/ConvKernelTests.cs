@@ -1,0 +1,286 @@
+using DeepNet.Backends;
+using DeepNet.Backends.Cpu;
+using DeepNet.Backends.Cpu.Reference;
+
+namespace DeepNet.Tests.Cpu;
+
+/// <summary>CPU convolution kernels against the float64 definitions in <see cref="ReferenceConv"/>.</summary>
+public class ConvKernelTests
+{
+    private static readonly CpuBackend Cpu = new(threads: 2);
+
+    /// <summary>One convolution: input size, kernel, strides, dilation, padding, groups.</summary>
+    public sealed record Case(
+        string Name, int N, int H, int W, int Cin, int KH, int KW, int Cout,
+        (int H, int W) Strides, (int H, int W) Dilation, Padding Padding, int Groups = 1)
+    {
+        public ConvSpec Spec => ConvSpec.Create(H, W, KH, KW, Strides, Dilation, Padding, Groups);
+
+        public ReferenceConv.Dims Dims => new(N, H, W, Cin, KH, KW, Cout, Spec);
+
+        public override string ToString() => Name;
+    }
+
+    public static readonly Case[] Cases =
+    [
+        new("Batch1_3x3_Valid", 1, 5, 5, 3, 3, 3, 4, (1, 1), (1, 1), Padding.Valid),
+        new("Batch3_3x3_Stride2_Same", 3, 7, 7, 4, 3, 3, 6, (2, 2), (1, 1), Padding.Same),
+        new("5x5_Stride3_Same", 1, 13, 13, 2, 5, 5, 3, (3, 3), (1, 1), Padding.Same),
+        new("2x5_Dilation2_Same_NonSquare", 3, 7, 5, 3, 2, 5, 2, (1, 1), (2, 2), Padding.Same),
+        new("5x5_Stride2_Valid", 3, 13, 13, 2, 5, 5, 4, (2, 2), (1, 1), Padding.Valid),
+        new("Pointwise1x1", 3, 5, 5, 4, 1, 1, 5, (1, 1), (1, 1), Padding.Valid),
+        new("1x1_Stride2", 1, 7, 7, 4, 1, 1, 4, (2, 2), (1, 1), Padding.Valid),
+        new("SizeOne", 1, 1, 1, 3, 1, 1, 2, (1, 1), (1, 1), Padding.Valid),
+        new("3x3_Same_OnSizeOne", 3, 1, 1, 2, 3, 3, 3, (1, 1), (1, 1), Padding.Same),
+        new("Groups2_3x3_Same", 3, 7, 7, 4, 3, 3, 6, (1, 1), (1, 1), Padding.Same, 2),
+        new("Groups3_2x5_Stride2x1_Same", 1, 5, 13, 6, 2, 5, 6, (2, 1), (1, 1), Padding.Same, 3),
+        new("Depthwise_3x3_Stride2_Same", 1, 13, 7, 4, 3, 3, 4, (2, 2), (1, 1), Padding.Same, 4),
+        new("Depthwise_Multiplier2_Dilation2_Same", 3, 5, 7, 3, 3, 3, 6, (1, 1), (2, 2), Padding.Same, 3),
+        new("Depthwise_5x5_Valid", 3, 7, 7, 5, 5, 5, 5, (1, 1), (1, 1), Padding.Valid, 5),
+        new("Conv1D_Stride2_Dilation2_Same", 1, 1, 13, 4, 1, 5, 3, (1, 2), (1, 2), Padding.Same),
+        new("Conv1D_Dilation2_Valid", 3, 1, 7, 2, 1, 3, 2, (1, 1), (1, 2), Padding.Valid),
+        new("Conv1D_Causal", 1, 1, 13, 3, 1, 3, 2, (1, 1), (1, 2), Padding.Causal),
+        // Several im2col bands per image (OW·KH·KW·Cin·rows above the band budget).
+        new("ManyBands_3x3_Same", 2, 40, 30, 32, 3, 3, 2, (1, 1), (1, 1), Padding.Same),
+        new("ManyBands_Groups2_Stride2", 1, 121, 30, 64, 3, 3, 2, (2, 1), (1, 1), Padding.Valid, 2),
+    ];
+
+    [TestCaseSource(nameof(Cases))]
+    public void ConvForward_MatchesFloat64Reference(Case c)
+    {
+        var d = c.Dims;
+        var rng = new Random(11);
+        var x = ConvTestData.Random(rng, d.N * d.H * d.W * d.Cin);
+        var k = ConvTestData.Random(rng, d.KH * d.KW * d.GroupIn * d.Cout);
+        using var tx = ConvTestData.Upload(Cpu, x, d.N, d.H, d.W, d.Cin);
+        using var tk = ConvTestData.Upload(Cpu, k, d.KH, d.KW, d.GroupIn, d.Cout);
+        using var ty = ConvTestData.Garbage(Cpu, d.N, d.OH, d.OW, d.Cout);
+
+        Cpu.ConvForward(tx, tk, ty, c.Spec);
+
+        ConvTestData.AssertClose(ty.ToArray(), ReferenceConv.Forward(x, k, d), $"ConvForward {c}");
+    }
+
+    [TestCaseSource(nameof(Cases))]
+    public void ConvBackwardData_MatchesFloat64Reference(Case c)
+    {
+        var d = c.Dims;
+        var rng = new Random(12);
+        var dy = ConvTestData.Random(rng, d.N * d.OH * d.OW * d.Cout);
+        var k = ConvTestData.Random(rng, d.KH * d.KW * d.GroupIn * d.Cout);
+        using var tdy = ConvTestData.Upload(Cpu, dy, d.N, d.OH, d.OW, d.Cout);
+        using var tk = ConvTestData.Upload(Cpu, k, d.KH, d.KW, d.GroupIn, d.Cout);
+        using var tdx = ConvTestData.Garbage(Cpu, d.N, d.H, d.W, d.Cin);
+
+        Cpu.ConvBackwardData(tdy, tk, tdx, c.Spec);
+
+        ConvTestData.AssertClose(tdx.ToArray(), ReferenceConv.BackwardData(dy, k, d), $"ConvBackwardData {c}");
+    }
+
+    [TestCaseSource(nameof(Cases))]
+    public void ConvBackwardFilter_MatchesFloat64Reference(Case c)
+    {
+        var d = c.Dims;
+        var rng = new Random(13);
+        var x = ConvTestData.Random(rng, d.N * d.H * d.W * d.Cin);
+        var dy = ConvTestData.Random(rng, d.N * d.OH * d.OW * d.Cout);
+        using var tx = ConvTestData.Upload(Cpu, x, d.N, d.H, d.W, d.Cin);
+        using var tdy = ConvTestData.Upload(Cpu, dy, d.N, d.OH, d.OW, d.Cout);
+        using var tdk = ConvTestData.Garbage(Cpu, d.KH, d.KW, d.GroupIn, d.Cout);
+
+        Cpu.ConvBackwardFilter(tx, tdy, tdk, c.Spec);
+
+        ConvTestData.AssertClose(tdk.ToArray(), ReferenceConv.BackwardFilter(x, dy, d), $"ConvBackwardFilter {c}");
+    }
+
+    /// <summary>
+    /// The backward kernels are the adjoints of the forward one: ⟨conv(x, K), dy⟩ = ⟨x, dx(dy, K)⟩ = ⟨K, dK(x, dy)⟩.
+    /// Independent of the reference, with sums in double.
+    /// </summary>
+    [TestCaseSource(nameof(Cases))]
+    public void ConvBackward_IsAdjointOfForward(Case c)
+    {
+        var d = c.Dims;
+        var rng = new Random(14);
+        var x = ConvTestData.Random(rng, d.N * d.H * d.W * d.Cin);
+        var k = ConvTestData.Random(rng, d.KH * d.KW * d.GroupIn * d.Cout);
+        var dy = ConvTestData.Random(rng, d.N * d.OH * d.OW * d.Cout);
+        using var tx = ConvTestData.Upload(Cpu, x, d.N, d.H, d.W, d.Cin);
+        using var tk = ConvTestData.Upload(Cpu, k, d.KH, d.KW, d.GroupIn, d.Cout);
+        using var tdy = ConvTestData.Upload(Cpu, dy, d.N, d.OH, d.OW, d.Cout);
+        using var ty = ConvTestData.Garbage(Cpu, d.N, d.OH, d.OW, d.Cout);
+        using var tdx = ConvTestData.Garbage(Cpu, d.N, d.H, d.W, d.Cin);
+        using var tdk = ConvTestData.Garbage(Cpu, d.KH, d.KW, d.GroupIn, d.Cout);
+
+        Cpu.ConvForward(tx, tk, ty, c.Spec);
+        Cpu.ConvBackwardData(tdy, tk, tdx, c.Spec);
+        Cpu.ConvBackwardFilter(tx, tdy, tdk, c.Spec);
+
+        double yDy = ConvTestData.Dot(ty.ToArray(), dy), xDx = ConvTestData.Dot(tdx.ToArray(), x), kDk = ConvTestData.Dot(tdk.ToArray(), k);
+        double tolerance = 1e-5 * (1 + ConvTestData.Dot(ConvTestData.Abs(ty.ToArray()), ConvTestData.Abs(dy)));
+        Assert.That(xDx, Is.EqualTo(yDy).Within(tolerance), $"<x, dx> vs <y, dy> for {c}");
+        Assert.That(kDk, Is.EqualTo(yDy).Within(tolerance), $"<K, dK> vs <y, dy> for {c}");
+    }
+
+    /// <summary>Conv2DTranspose: dx larger than the smallest input giving dy (Keras output_padding); extra cells get only what the math gives.</summary>
+    [TestCase(2, 4, 5, 3, 2, 3, 3, 2, 2, 10, 12, Padding.Valid, TestName = "ConvBackwardData_TransposedValidStride2OutputPadding1_MatchesReference")]
+    [TestCase(1, 3, 3, 4, 3, 3, 3, 3, 3, 11, 9, Padding.Valid, TestName = "ConvBackwardData_TransposedStride3OutputPadding2_MatchesReference")]
+    [TestCase(3, 4, 5, 2, 3, 3, 3, 2, 2, 8, 10, Padding.Same, TestName = "ConvBackwardData_TransposedSameStride2_MatchesReference")]
+    [TestCase(1, 4, 5, 2, 2, 4, 4, 2, 2, 7, 9, Padding.Same, TestName = "ConvBackwardData_TransposedSame4x4OddOutput_MatchesReference")]
+    public void ConvBackwardData_TransposedConvolutionShapes(int n, int oh, int ow, int cout, int cin, int kh, int kw, int sh, int sw, int h, int w, Padding padding)
+    {
+        var spec = ConvSpec.Create(h, w, kh, kw, (sh, sw), (1, 1), padding);
+        var d = new ReferenceConv.Dims(n, h, w, cin, kh, kw, cout, spec);
+        Assert.That((d.OH, d.OW), Is.EqualTo((oh, ow)), "test case geometry");
+        var rng = new Random(15);
+        var dy = ConvTestData.Random(rng, n * oh * ow * cout);
+        var k = ConvTestData.Random(rng, kh * kw * cin * cout);
+        using var tdy = ConvTestData.Upload(Cpu, dy, n, oh, ow, cout);
+        using var tk = ConvTestData.Upload(Cpu, k, kh, kw, cin, cout);
+        using var tdx = ConvTestData.Garbage(Cpu, n, h, w, cin);
+
+        Cpu.ConvBackwardData(tdy, tk, tdx, spec);
+
+        ConvTestData.AssertClose(tdx.ToArray(), ReferenceConv.BackwardData(dy, k, d), "transposed conv");
+    }
+
+    [Test]
+    public void ConvKernels_ResultsDoNotDependOnThreadCount()
+    {
+        var c = Cases.Single(k => k.Name == "ManyBands_3x3_Same");
+        var d = c.Dims;
+        var rng = new Random(16);
+        var x = ConvTestData.Random(rng, d.N * d.H * d.W * d.Cin);
+        var k = ConvTestData.Random(rng, d.KH * d.KW * d.GroupIn * d.Cout);
+        var dy = ConvTestData.Random(rng, d.N * d.OH * d.OW * d.Cout);
+        float[][] Run(CpuBackend b)
+        {
+            using var tx = ConvTestData.Upload(b, x, d.N, d.H, d.W, d.Cin);
+            using var tk = ConvTestData.Upload(b, k, d.KH, d.KW, d.GroupIn, d.Cout);
+            using var tdy = ConvTestData.Upload(b, dy, d.N, d.OH, d.OW, d.Cout);
+            using var ty = ConvTestData.Garbage(b, d.N, d.OH, d.OW, d.Cout);
+            using var tdx = ConvTestData.Garbage(b, d.N, d.H, d.W, d.Cin);
+            using var tdk = ConvTestData.Garbage(b, d.KH, d.KW, d.GroupIn, d.Cout);
+            b.ConvForward(tx, tk, ty, c.Spec);
+            b.ConvBackwardData(tdy, tk, tdx, c.Spec);
+            b.ConvBackwardFilter(tx, tdy, tdk, c.Spec);
+            return [ty.ToArray(), tdx.ToArray(), tdk.ToArray()];
+        }
+
+        var one = Run(new CpuBackend(threads: 1));
+        var three = Run(new CpuBackend(threads: 3));
+
+        for (int i = 0; i < one.Length; i++) Assert.That(three[i], Is.EqualTo(one[i]), $"output {i}");
+    }
+
+    [Test]
+    public void ConvForward_WrongInputChannels_NamesKernelAndX()
+    {
+        using var x = Tensor.Zeros(new Shape(2, 5, 5, 3), backend: Cpu);
+        using var k = Tensor.Zeros(new Shape(3, 3, 4, 8), backend: Cpu);
+        using var y = Tensor.Zeros(new Shape(2, 3, 3, 8), backend: Cpu);
+        var spec = ConvSpec.Create(5, 5, 3, 3, (1, 1), (1, 1), Padding.Valid);
+
+        var e = Assert.Throws<ShapeMismatchException>(() => Cpu.ConvForward(x, k, y, spec));
+
+        Assert.That(e!.Message, Does.Contain("ConvForward").And.Contain("(3, 3, 4, 8)").And.Contain("(2, 5, 5, 3)"));
+    }
+
+    [Test]
+    public void ConvForward_WrongOutputSize_NamesExpectedAndActual()
+    {
+        using var x = Tensor.Zeros(new Shape(2, 5, 5, 3), backend: Cpu);
+        using var k = Tensor.Zeros(new Shape(3, 3, 3, 8), backend: Cpu);
+        using var y = Tensor.Zeros(new Shape(2, 5, 5, 8), backend: Cpu);
+        var spec = ConvSpec.Create(5, 5, 3, 3, (1, 1), (1, 1), Padding.Valid);
+
+        var e = Assert.Throws<ShapeMismatchException>(() => Cpu.ConvForward(x, k, y, spec));
+
+        Assert.That(e!.Message, Does.Contain("(2, 3, 3, 8)").And.Contain("(2, 5, 5, 8)"));
+    }
+
+    [Test]
+    public void ConvBackwardFilter_KernelOfRank3_Throws()
+    {
+        using var x = Tensor.Zeros(new Shape(1, 5, 5, 3), backend: Cpu);
+        using var dy = Tensor.Zeros(new Shape(1, 3, 3, 8), backend: Cpu);
+        using var dk = Tensor.Zeros(new Shape(3, 3, 24), backend: Cpu);
+        var spec = ConvSpec.Create(5, 5, 3, 3, (1, 1), (1, 1), Padding.Valid);
+
+        var e = Assert.Throws<ShapeMismatchException>(() => Cpu.ConvBackwardFilter(x, dy, dk, spec));
+
+        Assert.That(e!.Message, Does.Contain("ConvBackwardFilter").And.Contain("(3, 3, 24)"));
+    }
+
+    [Test]
+    public void ConvBackwardData_DyNotMatchingDx_Throws()
+    {
+        using var dy = Tensor.Zeros(new Shape(1, 4, 4, 8), backend: Cpu);
+        using var k = Tensor.Zeros(new Shape(3, 3, 3, 8), backend: Cpu);
+        using var dx = Tensor.Zeros(new Shape(1, 5, 5, 3), backend: Cpu);
+        var spec = ConvSpec.Create(5, 5, 3, 3, (1, 1), (1, 1), Padding.Valid);
+
+        var e = Assert.Throws<ShapeMismatchException>(() => Cpu.ConvBackwardData(dy, k, dx, spec));
+
+        Assert.That(e!.Message, Does.Contain("(1, 4, 4, 8)").And.Contain("(1, 3, 3, 8)"));
+    }
+}
+
+/// <summary>Random data, uploads and tolerant comparison shared by the conv, pool and batch-norm kernel tests.</summary>
+internal static class ConvTestData
+{
+    public static double[] Random(Random rng, int count)
+    {
+        var data = new double[count];
+        for (int i = 0; i < count; i++) data[i] = (float)(rng.NextDouble() * 2 - 1); // exactly representable in float
+        return data;
+    }
+
+    public static Tensor Upload(IBackend backend, double[] data, params int[] dims)
+    {
+        var values = new float[data.Length];
+        for (int i = 0; i < data.Length; i++) values[i] = (float)data[i];
+        return Tensor.FromArray(values, new Shape(dims), backend);
+    }
+
+    /// <summary>A destination pre-filled with NaN so a kernel that skips a cell is caught.</summary>
+    public static Tensor Garbage(IBackend backend, params int[] dims) => Tensor.Full(new Shape(dims), float.NaN, backend);
+
+    public static double Dot(float[] a, double[] b)
+    {
+        double sum = 0;
+        for (int i = 0; i < a.Length; i++) sum += a[i] * b[i];
+        return sum;
+    }
+
+    public static float[] Abs(float[] a)
+    {
+        var r = new float[a.Length];
+        for (int i = 0; i < a.Length; i++) r[i] = Math.Abs(a[i]);
+        return r;
+    }
+
+    public static double[] Abs(double[] a)
+    {
+        var r = new double[a.Length];
+        for (int i = 0; i < a.Length; i++) r[i] = Math.Abs(a[i]);
+        return r;
+    }
+
+    /// <summary>|actual − expected| ≤ absolute + relative·|expected| everywhere; prints the first mismatches.</summary>
+    public static void AssertClose(float[] actual, double[] expected, string what, double absolute = 1e-4, double relative = 1e-4)
+    {
+        Assert.That(actual, Has.Length.EqualTo(expected.Length), $"{what}: length");
+        var failures = new List<string>();
+        int count = 0;
+        for (int i = 0; i < expected.Length; i++)
+        {
+            double e = expected[i], a = actual[i];
+            bool ok = double.IsNaN(e) ? double.IsNaN(a) : Math.Abs(a - e) <= absolute + relative * Math.Abs(e);
+            if (ok) continue;
+            count++;
+            if (failures.Count < 10) failures.Add($"[{i}] expected {e:R}, actual {a:R}");
+        }
+        Assert.That(count, Is.Zero, $"{what}: {count} of {expected.Length} values differ:\n{string.Join("\n", failures)}");
+    }
+}
