@@ -116,7 +116,7 @@ public class LossFunctionWrapperTests
     [Test]
     public void CustomFunction_IsWeightedAndReducedLikeBuiltIns()
     {
-        var loss = new LossFunctionWrapper((t, p) => Ops.Mean(Ops.Abs(Ops.Subtract(t, p)), [-1]), "my_mae");
+        var loss = new LossFunctionWrapper((t, p) => DeepNet.Ops.Mean(DeepNet.Ops.Abs(DeepNet.Ops.Subtract(t, p)), [-1]), "my_mae");
         var rng = new Random(1);
         var t = Uniform(rng, 12, -1, 1);
         var p = Uniform(rng, 12, -1, 1);
