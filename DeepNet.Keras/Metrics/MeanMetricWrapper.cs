@@ -29,8 +29,8 @@ public class MeanMetricWrapper : Mean
         _loss = loss;
     }
 
-    /// <summary>For subclasses that override <see cref="Evaluate"/>.</summary>
-    private protected MeanMetricWrapper(string name, bool hostComputed) : base(name) => _ = hostComputed;
+    /// <summary>For the built-in metrics that override <see cref="Evaluate"/> with a host computation.</summary>
+    private protected MeanMetricWrapper(string name) : base(name) { }
 
     public override string ClassName => "MeanMetricWrapper";
 
