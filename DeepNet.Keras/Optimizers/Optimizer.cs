@@ -202,6 +202,17 @@ public abstract class Optimizer : IDisposable
         _excludedFromDecayNames = names is { Length: > 0 } ? new Regex(string.Join("|", names), RegexOptions.CultureInvariant) : null;
     }
 
+    /// <summary>
+    /// Multiplies a loss by <see cref="LossScaleFactor"/> before gradients are taken (Keras
+    /// <c>scale_loss</c>); <see cref="ApplyGradients(IReadOnlyList{Tensor}, IReadOnlyList{Variable})"/>
+    /// divides the gradients back. Returns the loss itself when no factor is set.
+    /// </summary>
+    public Tensor ScaleLoss(Tensor loss)
+    {
+        ArgumentNullException.ThrowIfNull(loss);
+        return LossScaleFactor is double scale ? Ops.Multiply(loss, (float)scale) : loss;
+    }
+
     // ---- building ------------------------------------------------------------------------------
 
     /// <summary>Makes the optimizer's variables for <paramref name="variables"/>; a no-op once built.</summary>

@@ -108,6 +108,15 @@ public class OptimizerGradientProcessingTests
     }
 
     [Test]
+    public void ScaleLoss_MultipliesByTheFactor_OrReturnsTheLoss()
+    {
+        using var loss = Tensor.Scalar(1.5f);
+        using var scaled = new SGD(lossScaleFactor: 4.0).ScaleLoss(loss);
+        Assert.That(scaled.ToScalar(), Is.EqualTo(6f));
+        Assert.That(new SGD().ScaleLoss(loss), Is.SameAs(loss));
+    }
+
+    [Test]
     public void GradientAccumulation_UpdatesEveryNCallsWithTheMeanGradient()
     {
         var sgd = new SGD(learningRate: 0.5, gradientAccumulationSteps: 2);
