@@ -39,15 +39,7 @@ public sealed partial class CpuBackend
             if (pieces == 1 && inner < ShortRun)
             {
                 // Many short runs: a scalar loop beats a TensorPrimitives call per run.
-                layout.RowOffsets(start, index, out long oa, out long ob);
-                long stepA = layout.InnerA ? 1 : 0, stepB = layout.InnerB ? 1 : 0;
-                for (long r = start; r < start + count; r++)
-                {
-                    int o = (int)(r * inner);
-                    for (int j = 0; j < inner; j++)
-                        sy[o + j] = BinaryScalar(op, sa[(int)(oa + j * stepA)], sb[(int)(ob + j * stepB)]);
-                    layout.NextRow(index, ref oa, ref ob);
-                }
+                ShortRuns(op, layout, sa, sb, sy, start, count, index);
                 return;
             }
             for (long item = start; item < start + count; item++)
@@ -68,6 +60,45 @@ public sealed partial class CpuBackend
 
     // Piece length when one long run is split over threads.
     private const int BinaryPiece = 1 << 14;
+
+    private static void ShortRuns(BinaryOp op, BroadcastLayout layout, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> y,
+        long start, long count, Span<int> index)
+    {
+        switch (op)
+        {
+            case BinaryOp.Add: ShortRuns<AddScalar>(layout, a, b, y, start, count, index); break;
+            case BinaryOp.Subtract: ShortRuns<SubtractScalar>(layout, a, b, y, start, count, index); break;
+            case BinaryOp.Multiply: ShortRuns<MultiplyScalar>(layout, a, b, y, start, count, index); break;
+            case BinaryOp.Divide: ShortRuns<DivideScalar>(layout, a, b, y, start, count, index); break;
+            case BinaryOp.Maximum: ShortRuns<MaximumScalar>(layout, a, b, y, start, count, index); break;
+            case BinaryOp.Minimum: ShortRuns<MinimumScalar>(layout, a, b, y, start, count, index); break;
+            case BinaryOp.Power: ShortRuns<PowerScalar>(layout, a, b, y, start, count, index); break;
+            case BinaryOp.Equal: ShortRuns<CompareScalar<EqualOp>>(layout, a, b, y, start, count, index); break;
+            case BinaryOp.NotEqual: ShortRuns<CompareScalar<NotEqualOp>>(layout, a, b, y, start, count, index); break;
+            case BinaryOp.Greater: ShortRuns<CompareScalar<GreaterOp>>(layout, a, b, y, start, count, index); break;
+            case BinaryOp.GreaterEqual: ShortRuns<CompareScalar<GreaterEqualOp>>(layout, a, b, y, start, count, index); break;
+            case BinaryOp.Less: ShortRuns<CompareScalar<LessOp>>(layout, a, b, y, start, count, index); break;
+            case BinaryOp.LessEqual: ShortRuns<CompareScalar<LessEqualOp>>(layout, a, b, y, start, count, index); break;
+            default: throw new ArgumentOutOfRangeException(nameof(op), op, "Unknown binary op.");
+        }
+    }
+
+    /// <summary>Runs [start, start + count) of length Inner, walked with an odometer (no division per run).</summary>
+    private static void ShortRuns<TOp>(BroadcastLayout layout, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> y,
+        long start, long count, Span<int> index) where TOp : IBinaryScalar
+    {
+        int inner = layout.Inner;
+        layout.RowOffsets(start, index, out long oa, out long ob);
+        int stepA = layout.InnerA ? 1 : 0, stepB = layout.InnerB ? 1 : 0;
+        for (long r = start; r < start + count; r++)
+        {
+            var yr = y.Slice((int)(r * inner), inner);
+            int ia = (int)oa, ib = (int)ob;
+            for (int j = 0; j < yr.Length; j++, ia += stepA, ib += stepB)
+                yr[j] = TOp.Invoke(a[ia], b[ib]);
+            layout.NextRow(index, ref oa, ref ob);
+        }
+    }
 
     /// <summary>One innermost run; an operand of length 1 against a longer y is a scalar.</summary>
     private static void BinaryRun(BinaryOp op, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> y)
