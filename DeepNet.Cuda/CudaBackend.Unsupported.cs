@@ -1,0 +1,32 @@
+#nullable enable
+using DeepNet.Backends;
+
+namespace DeepNet.Cuda;
+
+// Kernels the CUDA backend does not have yet: convolution, pooling and batch normalization will
+// go through cuDNN (the bindings are in Interop/Cudnn.cs). Until then they fail loudly rather
+// than fall back to the CPU behind the caller's back.
+public sealed partial class CudaBackend
+{
+    private static NotImplementedException Missing(string kernel) =>
+        new($"The CUDA backend does not have a {kernel} kernel yet (it will use cuDNN); run this model on the CPU backend (DEEPNET_BACKEND=cpu) for now.");
+
+    public void ConvForward(Tensor x, Tensor kernel, Tensor y, in ConvSpec spec) => throw Missing("ConvForward");
+
+    public void ConvBackwardData(Tensor dy, Tensor kernel, Tensor dx, in ConvSpec spec) => throw Missing("ConvBackwardData");
+
+    public void ConvBackwardFilter(Tensor x, Tensor dy, Tensor dKernel, in ConvSpec spec) => throw Missing("ConvBackwardFilter");
+
+    public void PoolForward(Tensor x, Tensor y, in PoolSpec spec) => throw Missing("PoolForward");
+
+    public void PoolBackward(Tensor x, Tensor y, Tensor dy, Tensor dx, in PoolSpec spec) => throw Missing("PoolBackward");
+
+    public void BatchNormTraining(Tensor x, Tensor gamma, Tensor beta, float epsilon, Tensor y, Tensor mean, Tensor variance) =>
+        throw Missing("BatchNormTraining");
+
+    public void BatchNormInference(Tensor x, Tensor gamma, Tensor beta, Tensor mean, Tensor variance, float epsilon, Tensor y) =>
+        throw Missing("BatchNormInference");
+
+    public void BatchNormBackward(Tensor x, Tensor dy, Tensor gamma, Tensor mean, Tensor variance, float epsilon, Tensor dx, Tensor dGamma, Tensor dBeta) =>
+        throw Missing("BatchNormBackward");
+}
