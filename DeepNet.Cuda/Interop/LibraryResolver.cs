@@ -241,13 +241,9 @@ internal static class LibraryResolver
             {
                 return new LoadResult(NativeLibrary.Load(candidate.Path), null);
             }
-            catch (DllNotFoundException e)
+            catch (Exception e) when (e is DllNotFoundException or BadImageFormatException)
             {
-                tried.Add($"{candidate} ({FirstLine(e.Message)})");
-            }
-            catch (BadImageFormatException e)
-            {
-                tried.Add($"{candidate} ({FirstLine(e.Message)})");
+                tried.Add($"{candidate} ({LoaderError(e.Message, candidate.Path)})");
             }
         }
         return new LoadResult(0, MissingMessage(logicalName, tried));
@@ -268,10 +264,14 @@ internal static class LibraryResolver
         return text.ToString();
     }
 
-    private static string FirstLine(string message)
+    /// <summary>
+    /// The dynamic loader's own error (dlerror), which .NET puts on the last line of its message,
+    /// without the repeated path: "cannot open shared object file: No such file or directory".
+    /// </summary>
+    private static string LoaderError(string message, string path)
     {
-        int end = message.IndexOf('\n');
-        return (end < 0 ? message : message[..end]).Trim();
+        string line = message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? message;
+        return line.StartsWith(path + ": ", StringComparison.Ordinal) ? line[(path.Length + 2)..] : line;
     }
 
     /// <summary>Loads what <paramref name="candidate"/> dlopens by bare name, from its own folder.</summary>
@@ -308,7 +308,7 @@ internal static class LibraryResolver
             }
             catch (Exception e) when (e is DllNotFoundException or BadImageFormatException)
             {
-                error = $"its dependency {path} failed to load: {FirstLine(e.Message)}";
+                error = $"its dependency {path} failed to load: {LoaderError(e.Message, path)}";
                 return false;
             }
         }
