@@ -1,5 +1,4 @@
 #nullable enable
-using System.Runtime.InteropServices;
 using DeepNet.Backends;
 using DeepNet.Cuda.Interop;
 using DeepNet.Cuda.Kernels;
@@ -42,34 +41,45 @@ public sealed unsafe partial class CudaBackend : IBackend
         nint context;
         CudaDriver.Check(CudaDriver.cuDevicePrimaryCtxRetain(&context, device));
         _context = context;
-        EnterContext();
-        CudaDriver.Check(CudaDriver.cuDeviceGetAttribute(&major, CudaDriver.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, device));
-        CudaDriver.Check(CudaDriver.cuDeviceGetAttribute(&minor, CudaDriver.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, device));
-        CudaDriver.Check(CudaDriver.cuDeviceGetAttribute(&sms, CudaDriver.CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT, device));
-        CudaDriver.Check(CudaDriver.cuDriverGetVersion(&driverVersion));
-        _multiprocessors = Math.Max(1, sms);
-        ComputeCapability = (major, minor);
-        nuint totalMemory;
-        CudaDriver.Check(CudaDriver.cuDeviceTotalMem(&totalMemory, device));
-        var name = new byte[256];
-        fixed (byte* p = name) CudaDriver.Check(CudaDriver.cuDeviceGetName(p, name.Length, device));
-        DeviceName = System.Text.Encoding.UTF8.GetString(name, 0, Math.Max(0, Array.IndexOf(name, (byte)0))).Trim();
+        try
+        {
+            EnterContext();
+            CudaDriver.Check(CudaDriver.cuDeviceGetAttribute(&major, CudaDriver.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, device));
+            CudaDriver.Check(CudaDriver.cuDeviceGetAttribute(&minor, CudaDriver.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, device));
+            CudaDriver.Check(CudaDriver.cuDeviceGetAttribute(&sms, CudaDriver.CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT, device));
+            CudaDriver.Check(CudaDriver.cuDriverGetVersion(&driverVersion));
+            _multiprocessors = Math.Max(1, sms);
+            ComputeCapability = (major, minor);
+            nuint totalMemory;
+            CudaDriver.Check(CudaDriver.cuDeviceTotalMem(&totalMemory, device));
+            var name = new byte[256];
+            fixed (byte* p = name) CudaDriver.Check(CudaDriver.cuDeviceGetName(p, name.Length, device));
+            DeviceName = System.Text.Encoding.UTF8.GetString(name, 0, Math.Max(0, Array.IndexOf(name, (byte)0))).Trim();
 
-        nint stream, cublas;
-        CudaDriver.Check(CudaDriver.cuStreamCreate(&stream, CudaDriver.CU_STREAM_NON_BLOCKING));
-        _stream = stream;
-        Cublas.Check(Cublas.cublasCreate(&cublas));
-        _cublas = cublas;
-        Cublas.Check(Cublas.cublasSetStream(_cublas, _stream));
-        Cublas.Check(Cublas.cublasSetMathMode(_cublas, Cublas.CUBLAS_DEFAULT_MATH));
-        // TF32 tensor cores for float32 GEMM on Ampere and newer, as TensorFlow does by default.
-        AllowTf32 = major >= 8;
+            nint stream, cublas;
+            CudaDriver.Check(CudaDriver.cuStreamCreate(&stream, CudaDriver.CU_STREAM_NON_BLOCKING));
+            _stream = stream;
+            Cublas.Check(Cublas.cublasCreate(&cublas));
+            _cublas = cublas;
+            Cublas.Check(Cublas.cublasSetStream(_cublas, _stream));
+            Cublas.Check(Cublas.cublasSetMathMode(_cublas, Cublas.CUBLAS_DEFAULT_MATH));
+            // TF32 tensor cores for float32 GEMM on Ampere and newer, as TensorFlow does by default.
+            AllowTf32 = major >= 8;
 
-        _allocator = new CachingAllocator(new DriverMemory(EnterContext));
-        _kernels = new KernelLibrary(compiler, major, minor, EnterContext);
-        var (nvrtcMajor, nvrtcMinor) = KernelCompiler.NvrtcVersion();
-        DeviceDescription = $"{DeviceName} (GPU {ordinal}, compute {major}.{minor}, {sms} SMs, {(ulong)totalMemory / (1024.0 * 1024 * 1024):F1} GiB, " +
-            $"driver CUDA {driverVersion / 1000}.{driverVersion % 1000 / 10}, NVRTC {nvrtcMajor}.{nvrtcMinor}, kernels {_kernels.ImageKind} for sm_{_kernels.Architecture})";
+            _allocator = new CachingAllocator(new DriverMemory(EnterContext));
+            _kernels = new KernelLibrary(compiler, major, minor, EnterContext);
+            var (nvrtcMajor, nvrtcMinor) = KernelCompiler.NvrtcVersion();
+            DeviceDescription = $"{DeviceName} (GPU {ordinal}, compute {major}.{minor}, {sms} SMs, {(ulong)totalMemory / (1024.0 * 1024 * 1024):F1} GiB, " +
+                $"driver CUDA {driverVersion / 1000}.{driverVersion % 1000 / 10}, NVRTC {nvrtcMajor}.{nvrtcMinor}, kernels {_kernels.ImageKind} for sm_{_kernels.Architecture})";
+        }
+        catch
+        {
+            // A half-opened device gives back what it took (statuses ignored: the first error is the one to report).
+            if (_cublas != 0) Cublas.cublasDestroy(_cublas);
+            if (_stream != 0) CudaDriver.cuStreamDestroy(_stream);
+            CudaDriver.cuDevicePrimaryCtxRelease(device);
+            throw;
+        }
     }
 
     public string Name => "cuda";
