@@ -9,6 +9,7 @@ namespace DeepNet.Tests.Cuda;
 /// </summary>
 [TestFixture]
 [Category("CudaCompile")]
+[Parallelizable(ParallelScope.Children)] // independent NVRTC programs compile concurrently
 public class KernelCompileTests
 {
     private static readonly int[] s_architectures = { 70, 80, 90 };
