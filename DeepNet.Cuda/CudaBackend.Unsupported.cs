@@ -3,9 +3,9 @@ using DeepNet.Backends;
 
 namespace DeepNet.Cuda;
 
-// Kernels the CUDA backend does not have yet: convolution, pooling and batch normalization will
-// go through cuDNN (the bindings are in Interop/Cudnn.cs). Until then they fail loudly rather
-// than fall back to the CPU behind the caller's back.
+// Kernels the CUDA backend does not have yet: convolution and pooling will go through cuDNN (the
+// bindings are in Interop/Cudnn.cs). Until then they fail loudly rather than fall back to the CPU
+// behind the caller's back.
 public sealed partial class CudaBackend
 {
     private static NotImplementedException Missing(string kernel) =>
@@ -20,13 +20,4 @@ public sealed partial class CudaBackend
     public void PoolForward(Tensor x, Tensor y, in PoolSpec spec) => throw Missing("PoolForward");
 
     public void PoolBackward(Tensor x, Tensor y, Tensor dy, Tensor dx, in PoolSpec spec) => throw Missing("PoolBackward");
-
-    public void BatchNormTraining(Tensor x, Tensor gamma, Tensor beta, float epsilon, Tensor y, Tensor mean, Tensor variance) =>
-        throw Missing("BatchNormTraining");
-
-    public void BatchNormInference(Tensor x, Tensor gamma, Tensor beta, Tensor mean, Tensor variance, float epsilon, Tensor y) =>
-        throw Missing("BatchNormInference");
-
-    public void BatchNormBackward(Tensor x, Tensor dy, Tensor gamma, Tensor mean, Tensor variance, float epsilon, Tensor dx, Tensor dGamma, Tensor dBeta) =>
-        throw Missing("BatchNormBackward");
 }
