@@ -3,9 +3,9 @@ using DeepNet.Backends;
 
 namespace DeepNet.Cuda;
 
-// Kernels the CUDA backend does not have yet: convolution and pooling will go through cuDNN (the
-// bindings are in Interop/Cudnn.cs). Until then they fail loudly rather than fall back to the CPU
-// behind the caller's back.
+// Kernels the CUDA backend does not have yet: convolution will go through cuDNN (the bindings are
+// in Interop/Cudnn.cs). Until then it fails loudly rather than fall back to the CPU behind the
+// caller's back.
 public sealed partial class CudaBackend
 {
     private static NotImplementedException Missing(string kernel) =>
@@ -16,8 +16,4 @@ public sealed partial class CudaBackend
     public void ConvBackwardData(Tensor dy, Tensor kernel, Tensor dx, in ConvSpec spec) => throw Missing("ConvBackwardData");
 
     public void ConvBackwardFilter(Tensor x, Tensor dy, Tensor dKernel, in ConvSpec spec) => throw Missing("ConvBackwardFilter");
-
-    public void PoolForward(Tensor x, Tensor y, in PoolSpec spec) => throw Missing("PoolForward");
-
-    public void PoolBackward(Tensor x, Tensor y, Tensor dy, Tensor dx, in PoolSpec spec) => throw Missing("PoolBackward");
 }

@@ -56,3 +56,12 @@ internal struct OptimizerParams
     public float LearningRatePower, L1, L2, L2Shrinkage, FtrlBeta;
     public int Nesterov, Centered, Amsgrad;
 }
+
+/// <summary>Geometry of one pooling call: mirrors <c>struct PoolParams</c> of pooling.cu.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct PoolParams
+{
+    public int N, H, W, C, OutH, OutW;
+    public int PoolH, PoolW, StrideH, StrideW, PadTop, PadLeft;
+    public int IsMax;
+}

@@ -31,7 +31,7 @@ public class KernelCompileTests
     {
         Assert.That(KernelCompiler.SourceFiles, Is.SupersetOf(new[]
         {
-            "activation.cu", "batchnorm.cu", "elementwise.cu", "layout.cu", "optimizer.cu", "random.cu", "reduce.cu", "softmax.cu",
+            "activation.cu", "batchnorm.cu", "elementwise.cu", "layout.cu", "optimizer.cu", "pooling.cu", "random.cu", "reduce.cu", "softmax.cu",
         }));
         Assert.That(KernelCompiler.ReadSource(KernelCompiler.HeaderName), Does.Contain("struct Dims"));
     }

@@ -61,6 +61,8 @@ public class KernelTargetTests
         Assert.That(ParamBytes(layout, "copy_box_u32", 2), Is.EqualTo(Unsafe.SizeOf<Dims>()), "Dims");
         // opt_adam(i64 n, OptParams p, ...): parameter 1 is the OptParams struct.
         Assert.That(ParamBytes(optimizer, "opt_adam", 1), Is.EqualTo(Unsafe.SizeOf<OptimizerParams>()), "OptimizerParams");
+        string pooling = System.Text.Encoding.ASCII.GetString(compiler.Compile("pooling.cu", 80, KernelImageKind.Ptx));
+        Assert.That(ParamBytes(pooling, "pool_fwd", 1), Is.EqualTo(Unsafe.SizeOf<PoolParams>()), "PoolParams");
     }
 
     /// <summary>The byte size of an aggregate parameter in PTX: ".param .align 8 .b8 kernel_param_2[64]".</summary>
