@@ -65,3 +65,12 @@ internal struct PoolParams
     public int PoolH, PoolW, StrideH, StrideW, PadTop, PadLeft;
     public int IsMax;
 }
+
+/// <summary>Geometry of one convolution call: mirrors <c>struct ConvParams</c> of convolution.cu.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct ConvParams
+{
+    public int N, H, W, Cin, KH, KW, Cout, OutH, OutW;
+    public int StrideH, StrideW, DilationH, DilationW, PadTop, PadLeft;
+    public int Groups, GroupIn, GroupOut;
+}

@@ -16,6 +16,16 @@ internal static partial class CudaTestSupport
             Assert.Fail($"{error}\nThe CudaCompile tests need Debian's libnvrtc11.2, libcublas11 and libcudart11.0: run `sudo .ci/install-deps`.");
     }
 
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string, int), string> s_ptx = new();
+
+    /// <summary>
+    /// PTX of an embedded kernel file, compiled once per test run (no disk cache) and shared by
+    /// the tests that inspect it.
+    /// </summary>
+    public static string Ptx(string file, int architecture) => s_ptx.GetOrAdd((file, architecture), key =>
+        System.Text.Encoding.ASCII.GetString(new DeepNet.Cuda.Kernels.KernelCompiler(cacheFolder: null)
+            .Compile(key.Item1, key.Item2, DeepNet.Cuda.Kernels.KernelImageKind.Ptx)));
+
     /// <summary>Names of the extern "C" __global__ kernels in a source, after its macros' instantiations.</summary>
     public static IReadOnlyList<string> KernelNames(string source)
     {

@@ -54,15 +54,16 @@ public class KernelTargetTests
     public void StructsPassedByValue_HaveTheSizeTheCompiledKernelsDeclare()
     {
         CudaTestSupport.RequireLibrary("nvrtc");
-        var compiler = new KernelCompiler(cacheFolder: null);
-        string layout = System.Text.Encoding.ASCII.GetString(compiler.Compile("layout.cu", 80, KernelImageKind.Ptx));
-        string optimizer = System.Text.Encoding.ASCII.GetString(compiler.Compile("optimizer.cu", 80, KernelImageKind.Ptx));
+        string layout = CudaTestSupport.Ptx("layout.cu", 80);
+        string optimizer = CudaTestSupport.Ptx("optimizer.cu", 80);
         // copy_box_u32(i64 n, int rank, Dims sizes, ...): parameter 2 is a Dims.
         Assert.That(ParamBytes(layout, "copy_box_u32", 2), Is.EqualTo(Unsafe.SizeOf<Dims>()), "Dims");
         // opt_adam(i64 n, OptParams p, ...): parameter 1 is the OptParams struct.
         Assert.That(ParamBytes(optimizer, "opt_adam", 1), Is.EqualTo(Unsafe.SizeOf<OptimizerParams>()), "OptimizerParams");
-        string pooling = System.Text.Encoding.ASCII.GetString(compiler.Compile("pooling.cu", 80, KernelImageKind.Ptx));
+        string pooling = CudaTestSupport.Ptx("pooling.cu", 80);
         Assert.That(ParamBytes(pooling, "pool_fwd", 1), Is.EqualTo(Unsafe.SizeOf<PoolParams>()), "PoolParams");
+        string convolution = CudaTestSupport.Ptx("convolution.cu", 80);
+        Assert.That(ParamBytes(convolution, "conv_fwd", 1), Is.EqualTo(Unsafe.SizeOf<ConvParams>()), "ConvParams");
     }
 
     /// <summary>The byte size of an aggregate parameter in PTX: ".param .align 8 .b8 kernel_param_2[64]".</summary>
