@@ -19,16 +19,17 @@ public static class CudaBackendFactory
     public static bool TryCreate(out IBackend? backend, out string? why)
     {
         backend = null;
-        if (!Probe(out int ordinal, out why)) return false;
         try
         {
+            if (!Probe(out int ordinal, out why)) return false;
             backend = new CudaBackend(ordinal, KernelCompiler.Default);
             why = null;
             return true;
         }
-        catch (Exception e) when (e is CudaException or DllNotFoundException or EntryPointNotFoundException or NotSupportedException or KernelCompilationException or OutOfMemoryException)
+        catch (Exception e) when (e is not OutOfMemoryException || e.Message.StartsWith("CUDA", StringComparison.Ordinal))
         {
-            why = e.Message;
+            // Whatever stopped the device from opening is the reason: the caller decides what to do.
+            why = $"{e.GetType().Name}: {e.Message}";
             return false;
         }
     }
