@@ -36,6 +36,7 @@ public static partial class Ops
     {
         var y = NewLike(x, x.Shape);
         x.Backend.Softmax(x, y, log);
+        if (!log) RememberSoftmaxLogits(y, x);
         if (Recording)
         {
             GradientTape.Record(op, y, [x], (dy, _) =>

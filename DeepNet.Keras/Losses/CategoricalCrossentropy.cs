@@ -41,6 +41,8 @@ public sealed class CategoricalCrossentropy : Loss
             int classes = yPred.Shape[axis];
             labels = Ops.Affine(yTrue, (float)(1.0 - LabelSmoothing), (float)(LabelSmoothing / classes));
         }
+        if (!FromLogits && axis == yPred.Rank - 1 && Ops.TryGetSoftmaxLogits(yPred, out var logits))
+            return Ops.SoftmaxCrossEntropy(logits, labels); // as Keras's TensorFlow backend: exact gradient, no clipping
         if (FromLogits)
         {
             if (axis == yPred.Rank - 1) return Ops.SoftmaxCrossEntropy(yPred, labels);

@@ -57,7 +57,11 @@ public sealed class SparseCategoricalCrossentropy : Loss
             predictions = Ops.Multiply(yPred, Ops.ExpandDims(valid, -1));
         }
 
-        var logits = FromLogits ? predictions : Ops.Log(Ops.Clip(predictions, Epsilon, 1f - Epsilon));
+        Tensor logits;
+        if (FromLogits) logits = predictions;
+        else if (ReferenceEquals(predictions, yPred) && Ops.TryGetSoftmaxLogits(yPred, out var recovered))
+            logits = recovered; // as Keras's TensorFlow backend: exact gradient, no clipping
+        else logits = Ops.Log(Ops.Clip(predictions, Epsilon, 1f - Epsilon));
         var losses = Ops.SparseSoftmaxCrossEntropy(logits, labels);
         if (valid is not null) losses = Ops.Multiply(losses, valid);
         return (losses, valid);
