@@ -38,6 +38,15 @@ public static class LayerRegistry
         ["GaussianDropout"] = GaussianDropout.FromConfig,
         ["AlphaDropout"] = AlphaDropout.FromConfig,
         ["Sequential"] = Sequential.FromConfig,
+        // embedding and recurrent
+        ["Embedding"] = Embedding.FromConfig,
+        ["SimpleRNNCell"] = SimpleRNNCell.FromConfig,
+        ["LSTMCell"] = LSTMCell.FromConfig,
+        ["GRUCell"] = GRUCell.FromConfig,
+        ["RNN"] = RNN.FromConfig,
+        ["SimpleRNN"] = SimpleRNN.FromConfig,
+        ["LSTM"] = LSTM.FromConfig,
+        ["GRU"] = GRU.FromConfig,
     };
 
     private static readonly object s_lock = new();
