@@ -47,6 +47,8 @@ public static class LayerRegistry
         ["SimpleRNN"] = SimpleRNN.FromConfig,
         ["LSTM"] = LSTM.FromConfig,
         ["GRU"] = GRU.FromConfig,
+        ["Bidirectional"] = Bidirectional.FromConfig,
+        ["TimeDistributed"] = TimeDistributed.FromConfig,
     };
 
     private static readonly object s_lock = new();
