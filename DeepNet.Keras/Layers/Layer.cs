@@ -306,6 +306,27 @@ public abstract class Layer
         return [Call(inputs[0], training)];
     }
 
+    // ---- masks -------------------------------------------------------------------------------
+    // A mask is a float32 tensor of the input's leading (batch, time) shape: 1 keeps a timestep,
+    // 0 masks it (Keras uses booleans).
+
+    /// <summary>Whether the layer passes its input's mask on unchanged (Keras <c>supports_masking</c>).</summary>
+    public virtual bool SupportsMasking => false;
+
+    /// <summary>The mask of the first output, given the input and its mask (Keras <c>compute_mask</c>).</summary>
+    public virtual Tensor? ComputeMask(Tensor inputs, Tensor? mask) => SupportsMasking ? mask : null;
+
+    /// <summary>
+    /// Calls the layer with the masks of its inputs (null entries: no mask). The default gives a
+    /// single input's mask to <c>Call(Tensor, training, mask)</c> and ignores masks otherwise;
+    /// layers with several outputs that read masks override it.
+    /// </summary>
+    public virtual Tensor[] CallMasked(IReadOnlyList<Tensor> inputs, IReadOnlyList<Tensor?> masks, bool training = false)
+    {
+        if (inputs.Count == 1 && masks.Count == 1 && masks[0] is not null) return [Call(inputs[0], training, masks[0])];
+        return Call(inputs, training);
+    }
+
     /// <summary>The output shape for an input shape (batch may be None); the default keeps it.</summary>
     public virtual KerasShape ComputeOutputShape(KerasShape inputShape) => inputShape;
 

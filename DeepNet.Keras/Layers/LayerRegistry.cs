@@ -40,6 +40,17 @@ public static class LayerRegistry
         ["Sequential"] = Sequential.FromConfig,
         ["Functional"] = Model.FromConfig,
         ["Model"] = Model.FromConfig,
+        // embedding and recurrent
+        ["Embedding"] = Embedding.FromConfig,
+        ["SimpleRNNCell"] = SimpleRNNCell.FromConfig,
+        ["LSTMCell"] = LSTMCell.FromConfig,
+        ["GRUCell"] = GRUCell.FromConfig,
+        ["RNN"] = RNN.FromConfig,
+        ["SimpleRNN"] = SimpleRNN.FromConfig,
+        ["LSTM"] = LSTM.FromConfig,
+        ["GRU"] = GRU.FromConfig,
+        ["Bidirectional"] = Bidirectional.FromConfig,
+        ["TimeDistributed"] = TimeDistributed.FromConfig,
     };
 
     private static readonly object s_lock = new();

@@ -158,14 +158,22 @@ public partial class Model : Layer
         if (inputs.Count != modelInputs.Length)
             throw new ArgumentException($"Model '{Name}' expects {modelInputs.Length} input(s), but it received {inputs.Count} input tensors.");
         var values = new Dictionary<KerasTensor, Tensor>(ReferenceEqualityComparer.Instance);
+        // Masks travel beside the values: a layer's output mask comes from its ComputeMask.
+        var masks = new Dictionary<KerasTensor, Tensor?>(ReferenceEqualityComparer.Instance);
         for (int i = 0; i < inputs.Count; i++) values[modelInputs[i]] = inputs[i];
         foreach (var node in _nodes)
         {
             if (node.IsInput) continue;
             var args = new Tensor[node.Inputs.Count];
-            for (int i = 0; i < args.Length; i++) args[i] = values[node.Inputs[i]];
-            var outs = node.Layer.Call(args, training);
+            var argMasks = new Tensor?[args.Length];
+            for (int i = 0; i < args.Length; i++)
+            {
+                args[i] = values[node.Inputs[i]];
+                argMasks[i] = masks.GetValueOrDefault(node.Inputs[i]);
+            }
+            var outs = node.Layer.CallMasked(args, argMasks, training);
             for (int i = 0; i < outs.Length; i++) values[node.Outputs[i]] = outs[i];
+            if (args.Length == 1 && outs.Length >= 1) masks[node.Outputs[0]] = node.Layer.ComputeMask(args[0], argMasks[0]);
         }
         var result = new Tensor[_outputs!.Length];
         for (int i = 0; i < result.Length; i++) result[i] = values[_outputs[i]];

@@ -106,7 +106,17 @@ public class Sequential : Model
     {
         if (IsFunctional) return base.Call(inputs, training, mask);
         var x = inputs;
-        foreach (var layer in _stack) x = layer.Apply(x, training);
+        foreach (var layer in _stack)
+        {
+            var input = x;
+            if (mask is null) x = layer.Apply(input, training);
+            else
+            {
+                layer.EnsureBuilt(KerasShape.Of(input.Shape));
+                x = layer.CallMasked([input], [mask], training)[0];
+            }
+            mask = layer.ComputeMask(input, mask);
+        }
         return x;
     }
 

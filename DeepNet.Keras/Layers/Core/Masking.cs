@@ -6,7 +6,7 @@ namespace DeepNet.Keras.Layers;
 /// <summary>
 /// Zeroes the timesteps whose features all equal <see cref="MaskValue"/> (Keras
 /// <c>keras.layers.Masking</c>): outputs = inputs · any(inputs ≠ mask_value, axis=-1).
-/// Keras default: mask_value=0.0. (Mask propagation to later layers is not implemented.)
+/// Keras default: mask_value=0.0. Its mask (see <see cref="ComputeMask"/>) reaches later layers inside a model.
 /// </summary>
 public sealed class Masking : Layer
 {
@@ -18,6 +18,18 @@ public sealed class Masking : Layer
     public override string ClassName => "Masking";
 
     public float MaskValue { get; }
+
+    public override bool SupportsMasking => true;
+
+    /// <summary>1 where any feature of the timestep differs from <see cref="MaskValue"/>, shape (batch, time).</summary>
+    public override Tensor? ComputeMask(Tensor inputs, Tensor? mask)
+    {
+        using (NoTape.Begin())
+        {
+            using var value = Tensor.Full(new Shape(1), MaskValue, inputs.Backend);
+            return Ops.Max(Ops.NotEqual(inputs, value), [-1], keepDims: false);
+        }
+    }
 
     public override Tensor Call(Tensor inputs, bool training = false, Tensor? mask = null)
     {
