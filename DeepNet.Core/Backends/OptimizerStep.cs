@@ -7,23 +7,35 @@ namespace DeepNet.Backends;
 /// </summary>
 public enum OptimizerKind
 {
-    /// <summary>Slots: [momentum] when Momentum &gt; 0, else none.</summary>
+    /// <summary>Slots: [momentum] when Momentum &gt; 0, else none. Nesterov applies with momentum only.</summary>
     Sgd,
-    /// <summary>Slots: [velocity, (momentum when Momentum &gt; 0), (average gradient when Centered)].</summary>
+    /// <summary>
+    /// Slots: [velocity, (momentum when Momentum &gt; 0), (average gradient when Centered)].
+    /// Uses Rho, Epsilon (inside the square root), Momentum, Centered.
+    /// </summary>
     RmsProp,
-    /// <summary>Slots: [m, v, (v̂ when Amsgrad)]. Also AdamW (decay applied first, through WeightDecay).</summary>
+    /// <summary>
+    /// Slots: [m, v, (v̂ when Amsgrad)]. Also AdamW (decay applied first, through WeightDecay).
+    /// Epsilon is added to the uncorrected √v; α = lr·√(1−β₂ᵗ)/(1−β₁ᵗ) is computed from Iteration.
+    /// </summary>
     Adam,
-    /// <summary>Slots: [accumulator] (initialised by the caller to initial_accumulator_value).</summary>
+    /// <summary>Slots: [accumulator] (initialised by the caller to initial_accumulator_value, Keras 0.1).</summary>
     Adagrad,
-    /// <summary>Slots: [accumulated gradient, accumulated delta].</summary>
+    /// <summary>Slots: [accumulated gradient, accumulated delta]. Uses Rho (set it: Keras's default is 0.95).</summary>
     Adadelta,
-    /// <summary>Slots: [m, u].</summary>
+    /// <summary>Slots: [m, u] (u the exponentially weighted infinity norm).</summary>
     Adamax,
-    /// <summary>Slots: [m, v]; uses MomentumCache fields computed on the host per step.</summary>
+    /// <summary>
+    /// Slots: [m, v]; uses NadamMu, NadamMuNext and NadamMuProduct, computed on the host per step
+    /// (the product is optimizer state the caller keeps across steps).
+    /// </summary>
     Nadam,
-    /// <summary>Slots: [accumulator, linear].</summary>
+    /// <summary>
+    /// Slots: [accumulator (initialised to initial_accumulator_value, Keras 0.1), linear (zeros)].
+    /// Uses LearningRatePower, L1, L2, L2Shrinkage, FtrlBeta.
+    /// </summary>
     Ftrl,
-    /// <summary>Slots: [m].</summary>
+    /// <summary>Slots: [m]. Uses Beta1 and Beta2 (set it: Keras's Lion default is 0.99).</summary>
     Lion,
 }
 

@@ -9,10 +9,17 @@ namespace DeepNet.Keras.Metrics;
 /// </summary>
 public abstract class Metric
 {
-    protected Metric(string name) => Name = name;
+    protected Metric(string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        Name = name;
+    }
 
-    /// <summary>Key in logs and History (<c>accuracy</c>, <c>val_accuracy</c> with the prefix).</summary>
-    public string Name { get; }
+    /// <summary>
+    /// Key in logs and History (<c>accuracy</c>, <c>val_accuracy</c> with the prefix). Compile
+    /// renames a metric to the string the user passed, as Keras does.
+    /// </summary>
+    public string Name { get; internal set; }
 
     public abstract void UpdateState(Tensor yTrue, Tensor yPred, Tensor? sampleWeight = null);
 
@@ -22,5 +29,8 @@ public abstract class Metric
 
     public abstract string ClassName { get; }
 
-    public abstract JObject GetConfig();
+    /// <summary>Keras's base keys <c>name</c> and <c>dtype</c>; subclasses append their own.</summary>
+    public virtual JObject GetConfig() => new() { ["name"] = Name, ["dtype"] = "float32" };
+
+    public override string ToString() => $"<{ClassName} name={Name}>";
 }

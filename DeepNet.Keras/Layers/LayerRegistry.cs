@@ -1,0 +1,107 @@
+using Newtonsoft.Json.Linq;
+
+namespace DeepNet.Keras.Layers;
+
+/// <summary>
+/// Keras <c>class_name</c> → factory reading that layer's config (Keras's object registry for
+/// layers). Built-in layers are listed explicitly; <see cref="Register"/> adds custom ones.
+/// </summary>
+public static class LayerRegistry
+{
+    private static readonly Dictionary<string, Func<JObject, Layer>> s_factories = new(StringComparer.Ordinal)
+    {
+        ["InputLayer"] = InputLayer.FromConfig,
+        ["Dense"] = Dense.FromConfig,
+        ["Activation"] = Activation.FromConfig,
+        ["Dropout"] = Dropout.FromConfig,
+        ["Flatten"] = Flatten.FromConfig,
+        ["Reshape"] = Reshape.FromConfig,
+        ["Permute"] = Permute.FromConfig,
+        ["RepeatVector"] = RepeatVector.FromConfig,
+        ["Masking"] = Masking.FromConfig,
+        ["ActivityRegularization"] = ActivityRegularization.FromConfig,
+        ["Identity"] = Identity.FromConfig,
+        ["Add"] = Add.FromConfig,
+        ["Subtract"] = Subtract.FromConfig,
+        ["Multiply"] = Multiply.FromConfig,
+        ["Average"] = Average.FromConfig,
+        ["Maximum"] = Maximum.FromConfig,
+        ["Minimum"] = Minimum.FromConfig,
+        ["Concatenate"] = Concatenate.FromConfig,
+        ["Dot"] = Dot.FromConfig,
+        ["ReLU"] = ReLU.FromConfig,
+        ["LeakyReLU"] = LeakyReLU.FromConfig,
+        ["PReLU"] = PReLU.FromConfig,
+        ["ELU"] = ELU.FromConfig,
+        ["Softmax"] = Softmax.FromConfig,
+        ["GaussianNoise"] = GaussianNoise.FromConfig,
+        ["GaussianDropout"] = GaussianDropout.FromConfig,
+        ["AlphaDropout"] = AlphaDropout.FromConfig,
+        ["Sequential"] = Sequential.FromConfig,
+    };
+
+    private static readonly object s_lock = new();
+
+    /// <summary>Every class name the registry knows.</summary>
+    public static IReadOnlyCollection<string> ClassNames
+    {
+        get { lock (s_lock) return s_factories.Keys.ToArray(); }
+    }
+
+    /// <summary>Adds (or replaces) the factory for <paramref name="className"/>, e.g. a custom layer.</summary>
+    public static void Register(string className, Func<JObject, Layer> factory)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(className);
+        ArgumentNullException.ThrowIfNull(factory);
+        lock (s_lock) s_factories[className] = factory;
+    }
+
+    public static bool IsRegistered(string className)
+    {
+        lock (s_lock) return s_factories.ContainsKey(className);
+    }
+
+    /// <summary>Makes the layer <paramref name="className"/> from its config.</summary>
+    public static Layer Create(string className, JObject config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        Func<JObject, Layer>? factory;
+        lock (s_lock) s_factories.TryGetValue(className, out factory);
+        if (factory is null)
+            throw new ArgumentException($"Unknown layer: '{className}'. Please ensure you are using a keras.utils.custom_object_scope and that this object is included in the scope (here: LayerRegistry.Register(\"{className}\", factory)).", nameof(className));
+        return factory(config);
+    }
+
+    /// <summary>
+    /// Makes a layer from an envelope in either form: legacy <c>{"class_name", "config"}</c> or
+    /// Keras 3 <c>{"module", "class_name", "config", "registered_name", "build_config"}</c>
+    /// (the layer is built from build_config when present).
+    /// </summary>
+    public static Layer Deserialize(JObject envelope)
+    {
+        ArgumentNullException.ThrowIfNull(envelope);
+        string className = envelope.Value<string>("class_name") ?? throw new ArgumentException("A serialized layer needs class_name.");
+        var config = envelope["config"] as JObject ?? new JObject();
+        var layer = Create(className, config);
+        if (!layer.Built && envelope["build_config"]?["input_shape"] is JArray shape && shape.Count > 0 && shape[0] is not JArray)
+            layer.EnsureBuilt(KerasShape.FromJson(shape));
+        return layer;
+    }
+
+    /// <summary>The Keras 3 envelope: module, class_name, config, registered_name, and build_config once built.</summary>
+    public static JObject SerializeKeras3(Layer layer)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        bool builtIn = s_factories.ContainsKey(layer.ClassName);
+        var envelope = new JObject
+        {
+            ["module"] = layer is Sequential ? "keras" : builtIn ? "keras.layers" : null,
+            ["class_name"] = layer.ClassName,
+            ["config"] = layer.GetConfig(),
+            ["registered_name"] = builtIn ? null : layer.ClassName,
+        };
+        if (layer.Built && layer is not InputLayer && layer.InboundNodes.Count > 0 && layer.InboundNodes[0].Inputs.Count == 1)
+            envelope["build_config"] = new JObject { ["input_shape"] = layer.InboundNodes[0].Inputs[0].Shape.ToJson() };
+        return envelope;
+    }
+}

@@ -1,0 +1,71 @@
+using DeepNet.Keras.Losses;
+using Newtonsoft.Json.Linq;
+
+namespace DeepNet.Keras.Metrics;
+
+/// <summary>
+/// The weighted mean of a per-sample function of (y_true, y_pred) (Keras
+/// <c>keras.metrics.MeanMetricWrapper</c>): each update evaluates the function on the batch and
+/// feeds the values, with the sample weights, to <see cref="Mean"/>. The function is a tensor
+/// function, a <see cref="Loss"/> (its unreduced per-sample values, with its mask), or, for the
+/// built-in accuracy metrics, a host computation.
+/// </summary>
+public class MeanMetricWrapper : Mean
+{
+    private readonly Func<Tensor, Tensor, Tensor>? _fn;
+    private readonly Loss? _loss;
+
+    /// <summary>Wraps a function returning per-sample values (e.g. a custom metric).</summary>
+    public MeanMetricWrapper(Func<Tensor, Tensor, Tensor> fn, string name) : base(name)
+    {
+        ArgumentNullException.ThrowIfNull(fn);
+        _fn = fn;
+    }
+
+    /// <summary>Wraps a loss: its per-sample values before reduction (Keras uses loss functions as metrics).</summary>
+    public MeanMetricWrapper(Loss loss, string? name = null) : base(name ?? loss?.Name ?? throw new ArgumentNullException(nameof(loss)))
+    {
+        _loss = loss;
+    }
+
+    /// <summary>For subclasses that override <see cref="Evaluate"/>.</summary>
+    private protected MeanMetricWrapper(string name, bool hostComputed) : base(name) => _ = hostComputed;
+
+    public override string ClassName => "MeanMetricWrapper";
+
+    public override void UpdateState(Tensor yTrue, Tensor yPred, Tensor? sampleWeight = null)
+    {
+        ArgumentNullException.ThrowIfNull(yTrue);
+        ArgumentNullException.ThrowIfNull(yPred);
+        var (values, mask) = Evaluate(yTrue, yPred);
+        var weights = sampleWeight is null ? null : HostArray.Read(sampleWeight);
+        if (mask is not null)
+        {
+            // Keras apply_mask(reduction="sum"): masked entries weigh 0 and do not count.
+            if (weights is null) weights = mask;
+            else
+            {
+                (mask, weights) = HostArray.SqueezeOrExpand(mask, weights);
+                var shape = mask.Rank >= weights.Rank ? mask.Shape : weights.Shape;
+                var m = mask.BroadcastTo(shape, Name);
+                var w = weights.BroadcastTo(shape, Name);
+                var merged = new double[m.Length];
+                for (int i = 0; i < merged.Length; i++) merged[i] = m.Data[i] * w.Data[i];
+                weights = new HostArray(merged, shape);
+            }
+        }
+        Accumulate(values, weights);
+    }
+
+    /// <summary>Per-sample values of one batch, and an optional 0/1 mask of the entries that count.</summary>
+    private protected virtual (HostArray Values, HostArray? Mask) Evaluate(Tensor yTrue, Tensor yPred)
+    {
+        if (_loss is not null)
+        {
+            var (values, mask) = _loss.ComputeValues(yTrue, yPred);
+            return (HostArray.Read(values), mask is null ? null : HostArray.Read(mask));
+        }
+        if (_fn is not null) return (HostArray.Read(_fn(yTrue, yPred)), null);
+        throw new InvalidOperationException($"{ClassName} '{Name}' has no function to evaluate.");
+    }
+}
