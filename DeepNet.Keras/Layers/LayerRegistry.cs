@@ -38,6 +38,18 @@ public static class LayerRegistry
         ["GaussianDropout"] = GaussianDropout.FromConfig,
         ["AlphaDropout"] = AlphaDropout.FromConfig,
         ["Sequential"] = Sequential.FromConfig,
+        // convolution, pooling, normalization
+        ["Conv1D"] = Conv1D.FromConfig,
+        ["Conv2D"] = Conv2D.FromConfig,
+        ["MaxPooling1D"] = MaxPooling1D.FromConfig,
+        ["MaxPooling2D"] = MaxPooling2D.FromConfig,
+        ["AveragePooling1D"] = AveragePooling1D.FromConfig,
+        ["AveragePooling2D"] = AveragePooling2D.FromConfig,
+        ["GlobalAveragePooling1D"] = GlobalAveragePooling1D.FromConfig,
+        ["GlobalAveragePooling2D"] = GlobalAveragePooling2D.FromConfig,
+        ["GlobalMaxPooling1D"] = GlobalMaxPooling1D.FromConfig,
+        ["GlobalMaxPooling2D"] = GlobalMaxPooling2D.FromConfig,
+        ["BatchNormalization"] = BatchNormalization.FromConfig,
     };
 
     private static readonly object s_lock = new();
