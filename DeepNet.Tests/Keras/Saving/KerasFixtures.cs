@@ -1,0 +1,62 @@
+using DeepNet.Keras;
+using DeepNet.Keras.Layers;
+using DeepNet.Numpy;
+
+namespace DeepNet.Tests.Keras.Saving;
+
+/// <summary>Paths into ../shared/fixtures/keras and helpers to run and compare the real models there.</summary>
+internal static class KerasFixtures
+{
+    public static string File(params string[] parts) => TestPaths.SharedFile(["fixtures", "keras", .. parts]);
+
+    /// <summary>Skips the test (with the reason) when a fixture is absent.</summary>
+    public static string Require(params string[] parts)
+    {
+        string path = File(parts);
+        if (!System.IO.File.Exists(path)) Assert.Ignore($"Fixture {path} is not available.");
+        return path;
+    }
+
+    /// <summary>The first 100 t10k MNIST images as float (N, 28, 28, 1), scaled by <paramref name="scale"/>.</summary>
+    public static Tensor MnistFirst100(float scale, bool channel = true)
+    {
+        var raw = Npy.Read(Require("mnist_t10k_first100_uint8.npy"));
+        var pixels = raw.ToFloat32();
+        for (int i = 0; i < pixels.Length; i++) pixels[i] *= scale;
+        return Tensor.FromArray(pixels, channel ? new Shape(100, 28, 28, 1) : new Shape(100, 28, 28));
+    }
+
+    public static int[] MnistFirst100Labels() => Npy.Read(Require("mnist_t10k_first100_labels_uint8.npy")).ToInt32();
+
+    /// <summary>Asserts |actual − expected| ≤ 1e-5 everywhere (the fixtures' float64 outputs), naming the first bad index.</summary>
+    public static void AssertMatches(Tensor actual, string expectedPath)
+    {
+        var expected = Npy.Read(expectedPath);
+        Assert.That(actual.Shape, Is.EqualTo(expected.Shape), "output shape");
+        KerasTestUtil.AssertClose(actual.ToArray(), expected.ToFloat64(), atol: 1e-5, rtol: 0);
+    }
+
+    public static int[] ArgMax(Tensor probabilities)
+    {
+        var data = probabilities.ToArray();
+        int n = probabilities.Shape[0], k = probabilities.Shape[1];
+        var labels = new int[n];
+        for (int i = 0; i < n; i++)
+        {
+            int best = 0;
+            for (int j = 1; j < k; j++)
+            {
+                if (data[i * k + j] > data[i * k + best]) best = j;
+            }
+            labels[i] = best;
+        }
+        return labels;
+    }
+
+    /// <summary>Skips the test when a layer class it needs is not in the registry yet.</summary>
+    public static void RequireLayers(params string[] classNames)
+    {
+        var missing = classNames.Where(c => !LayerRegistry.IsRegistered(c)).ToArray();
+        if (missing.Length > 0) Assert.Ignore($"Layer classes not implemented yet: {string.Join(", ", missing)}.");
+    }
+}
