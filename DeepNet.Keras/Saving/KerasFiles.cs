@@ -124,13 +124,12 @@ internal static class KerasFiles
                 });
                 break;
             case Kind.Hdf5:
-                pending = WithHdf5(path, (root, length) =>
-                {
-                    bool legacy = H5Strings.HasList(root, "layer_names") || root.LinkExists("model_weights");
-                    if (legacy) return LegacyH5Format.ReadWeights(model, root, path, length, byName, skipMismatch);
-                    if (byName) throw new ArgumentException($"LoadWeights(\"{path}\"): byName is only supported for legacy .h5 files (as in Keras), this is a Keras 3 .weights.h5 file.", nameof(byName));
-                    return WeightsH5Format.Read(model, root, path, length, skipMismatch);
-                });
+                bool legacy = WithHdf5(path, (root, _) => H5Strings.HasList(root, "layer_names") || root.LinkExists("model_weights"));
+                if (!legacy && byName)
+                    throw new ArgumentException($"LoadWeights(\"{path}\"): byName is only supported for legacy .h5 files (as in Keras), this is a Keras 3 .weights.h5 file.", nameof(byName));
+                pending = WithHdf5(path, (root, length) => legacy
+                    ? LegacyH5Format.ReadWeights(model, root, path, length, byName, skipMismatch)
+                    : WeightsH5Format.Read(model, root, path, length, skipMismatch));
                 break;
             default:
                 throw new KerasFileException($"{path}: neither an HDF5 file nor a .keras (zip) archive.") { FilePath = path };

@@ -11,6 +11,9 @@ namespace DeepNet.Tests.Keras.Saving;
 /// </summary>
 public class FixtureLoadTests
 {
+    // The CNNs run on the first images only, to keep the suite fast on the CPU.
+    private const int MnistRows = 16;
+
     [Test]
     public void ModelFromJson_Keras2FunctionalJsonPlusWeightsOnlyH5_Hls4mlBatchNorm_ReproducesExpectedOutputs()
     {
@@ -24,31 +27,31 @@ public class FixtureLoadTests
     }
 
     [Test]
-    public void LoadModel_Keras2LegacyFullModelH5_DnnRepairCnn_ReproducesFirst100OutputsAndLabels()
+    public void LoadModel_Keras2LegacyFullModelH5_DnnRepairCnn_ReproducesFirstOutputsAndLabels()
     {
         string path = KerasFixtures.Require("dnnrepair_mnist_cnn", "saved-model-01-0.96.hdf5");
         KerasFixtures.RequireLayers("Conv2D", "MaxPooling2D", "Flatten", "Dense", "Activation");
         var model = KerasModels.LoadModel(path);
         Assert.That(model, Is.InstanceOf<Sequential>());
-        using var x = KerasFixtures.MnistFirst100(1f); // this model was trained on raw 0..255 pixels
+        using var x = KerasFixtures.MnistFirst(MnistRows, 1f); // this model was trained on raw 0..255 pixels
         using var y = model.Predict(x);
         KerasFixtures.AssertMatches(y, KerasFixtures.File("dnnrepair_mnist_cnn", "expected_output_first100.npy"));
-        var expectedLabels = Npy.Read(KerasFixtures.File("dnnrepair_mnist_cnn", "pred_labels_t10k.npy")).ToInt32().Take(100);
+        var expectedLabels = Npy.Read(KerasFixtures.File("dnnrepair_mnist_cnn", "pred_labels_t10k.npy")).ToInt32().Take(MnistRows);
         Assert.That(KerasFixtures.ArgMax(y), Is.EqualTo(expectedLabels));
     }
 
     [TestCase("resnet_mnist.h5")]
     [TestCase("resnet_mnist.keras")]
-    public void LoadModel_Keras3ResNet_LegacyH5AndKerasArchive_ReproduceFirst100Outputs(string file)
+    public void LoadModel_Keras3ResNet_LegacyH5AndKerasArchive_ReproduceFirstOutputs(string file)
     {
         string path = KerasFixtures.Require("ibukye_resnet_mnist", file);
         KerasFixtures.RequireLayers("Conv2D", "BatchNormalization", "Add", "ReLU", "GlobalAveragePooling2D", "Dense");
         var model = KerasModels.LoadModel(path);
         Assert.That(model.ClassName, Is.EqualTo("Functional"));
-        using var x = KerasFixtures.MnistFirst100(1f / 255f);
+        using var x = KerasFixtures.MnistFirst(MnistRows, 1f / 255f);
         using var y = model.Predict(x);
         KerasFixtures.AssertMatches(y, KerasFixtures.File("ibukye_resnet_mnist", "expected", "expected_output_first100.npy"));
-        var expectedLabels = Npy.Read(KerasFixtures.File("ibukye_resnet_mnist", "expected", "pred_labels_t10k.npy")).ToInt32().Take(100);
+        var expectedLabels = Npy.Read(KerasFixtures.File("ibukye_resnet_mnist", "expected", "pred_labels_t10k.npy")).ToInt32().Take(MnistRows);
         Assert.That(KerasFixtures.ArgMax(y), Is.EqualTo(expectedLabels));
     }
 

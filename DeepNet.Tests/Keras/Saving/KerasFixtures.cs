@@ -17,23 +17,24 @@ internal static class KerasFixtures
         return path;
     }
 
-    /// <summary>The first 100 t10k MNIST images as float (N, 28, 28, 1), scaled by <paramref name="scale"/>.</summary>
-    public static Tensor MnistFirst100(float scale, bool channel = true)
+    /// <summary>The first <paramref name="n"/> t10k MNIST images as float (n, 28, 28, 1), scaled by <paramref name="scale"/>.</summary>
+    public static Tensor MnistFirst(int n, float scale)
     {
         var raw = Npy.Read(Require("mnist_t10k_first100_uint8.npy"));
-        var pixels = raw.ToFloat32();
+        var pixels = raw.ToFloat32().AsSpan(0, n * 28 * 28).ToArray();
         for (int i = 0; i < pixels.Length; i++) pixels[i] *= scale;
-        return Tensor.FromArray(pixels, channel ? new Shape(100, 28, 28, 1) : new Shape(100, 28, 28));
+        return Tensor.FromArray(pixels, new Shape(n, 28, 28, 1));
     }
-
-    public static int[] MnistFirst100Labels() => Npy.Read(Require("mnist_t10k_first100_labels_uint8.npy")).ToInt32();
 
     /// <summary>Asserts |actual − expected| ≤ 1e-5 everywhere (the fixtures' float64 outputs), naming the first bad index.</summary>
     public static void AssertMatches(Tensor actual, string expectedPath)
     {
         var expected = Npy.Read(expectedPath);
-        Assert.That(actual.Shape, Is.EqualTo(expected.Shape), "output shape");
-        KerasTestUtil.AssertClose(actual.ToArray(), expected.ToFloat64(), atol: 1e-5, rtol: 0);
+        Assert.That(actual.Shape.Skip(1), Is.EqualTo(expected.Shape.Skip(1)), "output shape");
+        Assert.That(actual.Shape[0], Is.LessThanOrEqualTo(expected.Shape[0]), "rows");
+        // The first rows of the expected outputs (the tests may run fewer samples to stay fast).
+        var rows = expected.ToFloat64().AsSpan(0, (int)actual.Shape.Size).ToArray();
+        KerasTestUtil.AssertClose(actual.ToArray(), rows, atol: 1e-5, rtol: 0);
     }
 
     public static int[] ArgMax(Tensor probabilities)
