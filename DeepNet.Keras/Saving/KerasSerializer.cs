@@ -438,7 +438,10 @@ public static class KerasSerializer
                 foreach (var node in layer.InboundNodes)
                 {
                     if (!graphNodes.Contains(node)) continue;
-                    JToken args = node.Inputs.Count == 1 ? new JArray(TensorJson(node.Inputs[0])) : new JArray(new JArray(node.Inputs.Select(TensorJson)));
+                    // A merge layer gets one argument: the list of its input tensors. (new JArray(JArray) would copy, not nest.)
+                    var args = new JArray();
+                    if (node.Inputs.Count == 1) args.Add(TensorJson(node.Inputs[0]));
+                    else args.Add(new JArray(node.Inputs.Select(TensorJson).ToArray<object>()));
                     nodes.Add(new JObject { ["args"] = args, ["kwargs"] = new JObject() });
                 }
             }
