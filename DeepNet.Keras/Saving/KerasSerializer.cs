@@ -92,7 +92,7 @@ public static class KerasSerializer
         var config = envelope["config"];
         if (s_modelClasses.Contains(className))
         {
-            var layers = config is JArray list ? list : config?["layers"] as JArray;
+            var layers = config is JArray list ? list : (config as JObject)?["layers"] as JArray;
             if (layers is null) return;
             foreach (var entry in layers)
             {
