@@ -73,7 +73,7 @@ internal static class KerasFiles
 
     // ---- whole models --------------------------------------------------------------------------
 
-    public static Model LoadModel(string path)
+    public static Model LoadModel(string path, bool compile = true)
     {
         switch (Detect(path))
         {
@@ -85,6 +85,7 @@ internal static class KerasFiles
                     var pending = WithHdf5(contents.Weights, $"{path}:{KerasArchive.WeightsEntry}",
                         (root, length) => WeightsH5Format.Read(model, root, $"{path}:{KerasArchive.WeightsEntry}", length, skipMismatch: false));
                     pending.AssignAll();
+                    if (compile && contents.Config["compile_config"] is JObject compileConfig) TrainingConfig.Restore(model, compileConfig, path);
                     return model;
                 });
             case Kind.Hdf5:
@@ -102,6 +103,8 @@ internal static class KerasFiles
                     var model = KerasSerializer.ModelFromConfig(config, path, version);
                     var pending = LegacyH5Format.ReadWeights(model, root, path, length, byName: false, skipMismatch: false);
                     pending.AssignAll();
+                    if (compile && H5Strings.ReadString(root, "training_config", $"{path}:/") is { } training)
+                        TrainingConfig.Restore(model, KerasSerializer.ParseJson(training, $"{path}:/@training_config"), path);
                     return model;
                 });
             default:
@@ -147,6 +150,12 @@ internal static class KerasFiles
         if (EndsWith(path, ".keras"))
         {
             var config = KerasSerializer.SerializeModel(model);
+            if (TrainingConfig.Write(model) is { } training)
+            {
+                training["optimizer"] = training["optimizer_config"];
+                training.Remove("optimizer_config");
+                config["compile_config"] = training;
+            }
             var weights = ToBytes(WeightsH5Format.Write(model));
             AtomicFile.Write(path, s => KerasArchive.Write(s, config, weights));
         }

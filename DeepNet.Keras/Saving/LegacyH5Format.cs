@@ -150,6 +150,8 @@ internal static class LegacyH5Format
         H5Strings.WriteString(file, "keras_version", KerasSerializer.KerasVersion);
         H5Strings.WriteString(file, "backend", KerasSerializer.Backend);
         H5Strings.WriteString(file, "model_config", KerasSerializer.SerializeModel(model, legacy: true).ToString(Newtonsoft.Json.Formatting.None));
+        if (TrainingConfig.Write(model) is { } training)
+            H5Strings.WriteString(file, "training_config", training.ToString(Newtonsoft.Json.Formatting.None));
         var weights = new H5Group();
         WriteWeights(weights, model);
         file["model_weights"] = weights;

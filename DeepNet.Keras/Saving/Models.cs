@@ -11,11 +11,16 @@ namespace DeepNet.Keras;
 /// </summary>
 public static class Models
 {
-    /// <summary>Loads a whole model (architecture and weights) from a <c>.keras</c> or <c>.h5</c> file.</summary>
-    public static Model LoadModel(string filepath)
+    /// <summary>
+    /// Loads a whole model (architecture and weights) from a <c>.keras</c> or <c>.h5</c> file.
+    /// With <paramref name="compile"/>, the stored compile arguments are restored where this
+    /// library knows the optimizer, loss and metrics (otherwise a warning, and the model is
+    /// returned uncompiled, as in Keras). Optimizer state is not restored.
+    /// </summary>
+    public static Model LoadModel(string filepath, bool compile = true)
     {
         ArgumentException.ThrowIfNullOrEmpty(filepath);
-        return KerasFiles.LoadModel(filepath);
+        return KerasFiles.LoadModel(filepath, compile);
     }
 
     /// <summary>
