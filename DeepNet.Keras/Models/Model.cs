@@ -204,10 +204,13 @@ public partial class Model : Layer
         }
     }
 
-    public override JObject GetConfig()
-    {
-        var config = base.GetConfig();
-        if (!IsFunctional) return config;
-        return config;
-    }
+    /// <summary>
+    /// A functional model's graph config (Keras 3 form, see FunctionalConfig); the base keys for
+    /// a subclassed model.
+    /// </summary>
+    public override JObject GetConfig() =>
+        IsFunctional && GetType() == typeof(Model) ? FunctionalConfig.Get(this) : base.GetConfig();
+
+    /// <summary>Rebuilds a functional model from its config (class_name "Functional" or "Model").</summary>
+    public static Model FromConfig(JObject config) => FunctionalConfig.FromConfig(config);
 }
