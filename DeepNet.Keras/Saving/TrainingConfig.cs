@@ -43,7 +43,7 @@ internal static class TrainingConfig
                 LegacyH5Format.Warn($"{source}: the training config has no optimizer; the model is loaded uncompiled.");
                 return;
             }
-            var optimizer = Optimizers.Optimizers.Get(optimizerToken);
+            var optimizer = Optimizers.Optimizers.Get(UpgradeKeras2Optimizer(optimizerToken));
             KerasRef<Loss>? loss = null;
             List<KerasRef<Loss>?>? perOutput = null;
             switch (config["loss"])
@@ -70,6 +70,25 @@ internal static class TrainingConfig
         {
             LegacyH5Format.Warn($"{source}: could not restore the compile arguments ({e.Message}); the model is loaded uncompiled.");
         }
+    }
+
+    /// <summary>
+    /// Keras 2 optimizer configs: <c>lr</c> → <c>learning_rate</c>; a zero <c>decay</c> (the old
+    /// default) is dropped. A non-zero decay stays and is reported by the optimizer registry.
+    /// </summary>
+    private static JToken UpgradeKeras2Optimizer(JToken token)
+    {
+        if (token is not JObject { } envelope || envelope["config"] is not JObject config) return token;
+        var copy = (JObject)envelope.DeepClone();
+        var c = (JObject)copy["config"]!;
+        if (c["lr"] is JToken lr && c["learning_rate"] is null)
+        {
+            c["learning_rate"] = lr;
+            c.Remove("lr");
+        }
+        if (c["decay"] is JValue decay && decay.Type is JTokenType.Float or JTokenType.Integer && (double)decay == 0) c.Remove("decay");
+        _ = config;
+        return copy;
     }
 
     private static KerasRef<Loss>? LossRef(JToken? token) => token switch

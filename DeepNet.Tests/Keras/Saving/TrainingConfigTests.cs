@@ -48,6 +48,16 @@ public class TrainingConfigTests
     }
 
     [Test]
+    public void LoadModel_Keras2H5WithLrOptimizerKey_IsCompiledWithThatLearningRate()
+    {
+        KerasFixtures.RequireLayers("Conv2D", "MaxPooling2D");
+        var model = KerasModels.LoadModel(KerasFixtures.Require("dnnrepair_mnist_cnn", "saved-model-01-0.96.hdf5"));
+        Assert.That(model.IsCompiled, Is.True);
+        Assert.That(model.Optimizer, Is.InstanceOf<Adam>());
+        Assert.That(model.Optimizer!.LearningRate, Is.EqualTo(0.001f).Within(1e-7));
+    }
+
+    [Test]
     public void LoadModel_UncompiledModel_StaysUncompiled()
     {
         var model = SavingRoundTripTests.SequentialMlp();
