@@ -90,6 +90,15 @@ public static partial class PythonFormat
             int exp = int.Parse(r[(e + 1)..], CultureInfo.InvariantCulture);
             return $"{r[..e]}e{(exp < 0 ? "-" : "+")}{Math.Abs(exp):00}";
         }
+        if (abs >= 1e16)
+        {
+            // Large values come back as plain digits here; Python writes d.ddde+XX from 1e16 on.
+            string digits = r.TrimStart('-');
+            int exponent = digits.Length - 1;
+            string significant = digits.TrimEnd('0');
+            string mantissa = significant.Length > 1 ? significant[0] + "." + significant[1..] : significant;
+            return $"{(value < 0 ? "-" : "")}{mantissa}e+{exponent:00}";
+        }
         return r.Contains('.') ? r : r + ".0";
     }
 
