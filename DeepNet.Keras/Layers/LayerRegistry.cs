@@ -50,6 +50,18 @@ public static class LayerRegistry
         ["GlobalMaxPooling1D"] = GlobalMaxPooling1D.FromConfig,
         ["GlobalMaxPooling2D"] = GlobalMaxPooling2D.FromConfig,
         ["BatchNormalization"] = BatchNormalization.FromConfig,
+        ["Conv2DTranspose"] = Conv2DTranspose.FromConfig,
+        ["DepthwiseConv2D"] = DepthwiseConv2D.FromConfig,
+        ["ZeroPadding1D"] = ZeroPadding1D.FromConfig,
+        ["ZeroPadding2D"] = ZeroPadding2D.FromConfig,
+        ["Cropping1D"] = Cropping1D.FromConfig,
+        ["Cropping2D"] = Cropping2D.FromConfig,
+        ["UpSampling1D"] = UpSampling1D.FromConfig,
+        ["UpSampling2D"] = UpSampling2D.FromConfig,
+        ["SpatialDropout1D"] = SpatialDropout1D.FromConfig,
+        ["SpatialDropout2D"] = SpatialDropout2D.FromConfig,
+        ["LayerNormalization"] = LayerNormalization.FromConfig,
+        ["UnitNormalization"] = UnitNormalization.FromConfig,
     };
 
     private static readonly object s_lock = new();
