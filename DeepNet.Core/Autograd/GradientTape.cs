@@ -116,6 +116,15 @@ public sealed class GradientTape : IDisposable
         }
     }
 
+    /// <summary>Gradients with respect to a list of sources (e.g. a model's trainable variables); see <see cref="Gradient(Tensor, Tensor[])"/>.</summary>
+    public Tensor[] Gradient(Tensor target, IReadOnlyList<Tensor> sources)
+    {
+        ArgumentNullException.ThrowIfNull(sources);
+        var array = new Tensor[sources.Count];
+        for (int i = 0; i < array.Length; i++) array[i] = sources[i];
+        return Gradient(target, array);
+    }
+
     private Tensor[] Backpropagate(Tensor target, Tensor[] sources)
     {
         var comparer = ReferenceEqualityComparer.Instance;

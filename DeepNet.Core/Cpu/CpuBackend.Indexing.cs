@@ -139,7 +139,9 @@ public sealed partial class CpuBackend
         bool is64 = indices.DType == DType.Int64;
         long n = indices.Size;
         if (outer == 0 || inner == 0 || n == 0) return;
-        const long columnChunk = 4096;
+        // Whole rows when there are enough outer positions to share; else column ranges of at
+        // least 256 elements (the embedding-gradient case: outer = 1).
+        long columnChunk = outer >= Threads ? inner : Math.Max(256, (inner + Threads - 1) / Threads);
         long columnParts = (inner + columnChunk - 1) / columnChunk;
         long parts = outer * columnParts;
 

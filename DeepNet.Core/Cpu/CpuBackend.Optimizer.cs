@@ -5,8 +5,9 @@ namespace DeepNet.Backends.Cpu;
 
 // Fused optimizer updates: one pass over the variable, its gradient and its slots, applying
 // decoupled weight decay and then the Keras 3 rule of keras-compat §5.2 per element in float32.
-// Step-only scalars (bias corrections, Adam's α) are computed once per call in float64. Adam and
-// SGD, the common ones, have Vector256 loops; the others are scalar. Large variables are split
+// Step-only scalars (bias corrections, Adam's α) are computed once per call in float64. SGD,
+// RMSprop and Adam, the common ones, have Vector256 loops doing the scalar loop's operations in the
+// same order (so an element's result does not depend on landing in the tail); the others are scalar. Large variables are split
 // into chunks over threads; each element is updated independently, so the result does not depend
 // on the split.
 public sealed partial class CpuBackend
@@ -148,13 +149,42 @@ public sealed partial class CpuBackend
 
         // v ← ρv + (1−ρ)g²; centered: a ← ρa + (1−ρ)g, D = v − a² + ε, else D = v + ε;
         // Δ = lr·g/√D; momentum: m ← μm + Δ, w ← w − m; else w ← w − Δ.
-        private void RmsProp(int start, int end)
+        private void RmsProp(int i, int end)
         {
             float lr = _s.LearningRate, rho = _s.Rho, eps = _s.Epsilon, mu = _s.Momentum;
             float* w = _w, g = _g, v = _s0;
             float* m = mu > 0f ? _s1 : null;
             float* a = _s.Centered ? (mu > 0f ? _s2 : _s1) : null;
-            for (int i = start; i < end; i++)
+            if (Vector256.IsHardwareAccelerated)
+            {
+                // Same operations in the same order as the scalar loop below.
+                var vlr = Vector256.Create(lr);
+                var vrho = Vector256.Create(rho);
+                var vrest = Vector256.Create(1f - rho);
+                var veps = Vector256.Create(eps);
+                var vmu = Vector256.Create(mu);
+                for (; i <= end - Vector256<float>.Count; i += Vector256<float>.Count)
+                {
+                    var gi = Vector256.Load(g + i);
+                    var vi = vrho * Vector256.Load(v + i) + vrest * gi * gi;
+                    vi.Store(v + i);
+                    var denominator = vi + veps;
+                    if (a != null)
+                    {
+                        var ai = vrho * Vector256.Load(a + i) + vrest * gi;
+                        ai.Store(a + i);
+                        denominator = vi - ai * ai + veps;
+                    }
+                    var increment = vlr * gi / Vector256.Sqrt(denominator);
+                    if (m != null)
+                    {
+                        increment = vmu * Vector256.Load(m + i) + increment;
+                        increment.Store(m + i);
+                    }
+                    (Vector256.Load(w + i) - increment).Store(w + i);
+                }
+            }
+            for (; i < end; i++)
             {
                 float gi = g[i];
                 float vi = rho * v[i] + (1f - rho) * gi * gi;

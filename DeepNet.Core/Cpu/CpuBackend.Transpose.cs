@@ -113,7 +113,8 @@ public sealed partial class CpuBackend
             TransposeBatched(x, y, dims[0], dims[1], dims[2]);
             return;
         }
-        TransposeStrided(x, y, dims, order);
+        if (order[rank - 1] == rank - 1) TransposeStrided(x, y, dims, order);
+        else TransposeTiled(x, y, dims, order);
     }
 
     private static bool IsIdentity(ReadOnlySpan<int> order)
@@ -154,7 +155,76 @@ public sealed partial class CpuBackend
         ForRowChunks(tasks, batch * matrix, Range);
     }
 
-    // General case: y in order, one y row (last axis) at a time, x read with the permuted strides.
+    // Last axis moves: for every position of the other axes, a tiled 2-D copy between x's last
+    // axis (contiguous in x) and the x axis that becomes y's last (contiguous in y).
+    private unsafe void TransposeTiled<T>(T* x, T* y, ReadOnlySpan<int> dims, ReadOnlySpan<int> order) where T : unmanaged
+    {
+        int rank = dims.Length;
+        var xStride = new long[rank];
+        long s = 1;
+        for (int d = rank - 1; d >= 0; d--)
+        {
+            xStride[d] = s;
+            s *= dims[d];
+        }
+        var yStride = new long[rank];
+        long t = 1;
+        for (int i = rank - 1; i >= 0; i--)
+        {
+            yStride[i] = t;
+            t *= dims[order[i]];
+        }
+        int a = order[rank - 1];                 // x axis that is y's last
+        int q = order.IndexOf(rank - 1);         // y position of x's last axis
+        int rows = dims[a], cols = dims[rank - 1];
+        long rowStride = xStride[a], colStride = yStride[q];
+        // The other axes, in y order (the last one varies fastest).
+        var outerSize = new int[rank - 2];
+        var outerX = new long[rank - 2];
+        var outerY = new long[rank - 2];
+        long outer = 1;
+        for (int i = 0, k = 0; i < rank - 1; i++)
+        {
+            if (i == q) continue;
+            outerSize[k] = dims[order[i]];
+            outerX[k] = xStride[order[i]];
+            outerY[k] = yStride[i];
+            outer *= outerSize[k++];
+        }
+
+        void Range(long first, long last)
+        {
+            for (long o = first; o < last; o++)
+            {
+                long rest = o, xo = 0, yo = 0;
+                for (int k = outerSize.Length - 1; k >= 0; k--)
+                {
+                    long index = rest % outerSize[k];
+                    rest /= outerSize[k];
+                    xo += index * outerX[k];
+                    yo += index * outerY[k];
+                }
+                T* xb = x + xo, yb = y + yo;
+                for (int r0 = 0; r0 < rows; r0 += TransposeTile)
+                {
+                    int r1 = Math.Min(rows, r0 + TransposeTile);
+                    for (int c0 = 0; c0 < cols; c0 += TransposeTile)
+                    {
+                        int c1 = Math.Min(cols, c0 + TransposeTile);
+                        for (int r = r0; r < r1; r++)
+                        {
+                            T* src = xb + r * rowStride;
+                            for (int c = c0; c < c1; c++) yb[c * colStride + r] = src[c];
+                        }
+                    }
+                }
+            }
+        }
+
+        ForRowChunks(outer, s, Range);
+    }
+
+    // Last axis kept: y in order, one y row at a time, each a contiguous run of x.
     private static unsafe void TransposeStrided<T>(T* x, T* y, ReadOnlySpan<int> dims, ReadOnlySpan<int> order) where T : unmanaged
     {
         int rank = dims.Length;
@@ -174,7 +244,6 @@ public sealed partial class CpuBackend
             size[i] = dims[order[i]];
         }
         int rowLength = size[rank - 1];
-        long innerStride = stride[rank - 1];
         long rows = s / rowLength;
         Span<int> index = stackalloc int[rank - 1];
         index.Clear();
@@ -182,15 +251,7 @@ public sealed partial class CpuBackend
         T* dst = y;
         for (long r = 0; r < rows; r++)
         {
-            if (innerStride == 1)
-            {
-                new ReadOnlySpan<T>(x + xOffset, rowLength).CopyTo(new Span<T>(dst, rowLength));
-            }
-            else
-            {
-                T* src = x + xOffset;
-                for (int c = 0; c < rowLength; c++) dst[c] = src[c * innerStride];
-            }
+            new ReadOnlySpan<T>(x + xOffset, rowLength).CopyTo(new Span<T>(dst, rowLength));
             dst += rowLength;
             for (int d = rank - 2; d >= 0; d--)
             {

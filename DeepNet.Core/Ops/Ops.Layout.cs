@@ -141,6 +141,47 @@ public static partial class Ops
         return y;
     }
 
+    /// <summary>Splits x along <paramref name="axis"/> into <paramref name="parts"/> equal slices (e.g. the gates of an LSTM).</summary>
+    public static Tensor[] Split(Tensor x, int parts, int axis = -1)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        int a = NormalizeAxis("Split", x.Shape, axis);
+        if (parts < 1 || x.Shape[a] % parts != 0)
+            throw new ShapeMismatchException("Split", $"axis {axis} of x {x.Shape} cannot be split into {parts} equal parts.");
+        int step = x.Shape[a] / parts;
+        var begin = new int[x.Rank];
+        var size = x.Shape.ToArray();
+        size[a] = step;
+        var result = new Tensor[parts];
+        for (int i = 0; i < parts; i++)
+        {
+            begin[a] = i * step;
+            result[i] = Slice(x, begin, size);
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// Repeats each element <paramref name="repeats"/> times along <paramref name="axis"/>
+    /// (numpy.repeat; UpSampling layers): (…, d, …) → (…, d·repeats, …).
+    /// </summary>
+    public static Tensor Repeat(Tensor x, int repeats, int axis)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        int a = NormalizeAxis("Repeat", x.Shape, axis);
+        if (repeats < 1) throw new ArgumentOutOfRangeException(nameof(repeats), $"Repeat: repeats must be positive; got {repeats}.");
+        // (…, d, 1, …) broadcast to (…, d, r, …), then merged into (…, d·r, …).
+        var expandedDims = new List<int>(x.Shape);
+        expandedDims.Insert(a + 1, 1);
+        var expanded = Reshape(x, expandedDims.ToArray());
+        expandedDims[a + 1] = repeats;
+        var broadcast = BroadcastTo(expanded, new Shape(expandedDims));
+        var y = Reshape(broadcast, x.Shape.With(a, x.Shape[a] * repeats));
+        Release(expanded);
+        Release(broadcast);
+        return y;
+    }
+
     /// <summary>
     /// The block starting at <paramref name="begin"/> of <paramref name="size"/> (−1: to the end of
     /// that axis). The gradient pads back with zeros.

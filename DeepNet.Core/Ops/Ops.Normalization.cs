@@ -29,12 +29,18 @@ public static partial class Ops
         x.Backend.BatchNormTraining(x, gamma, beta, epsilon, y, mean, variance);
         if (Recording)
         {
+            // Private copies of the statistics: the caller may dispose the returned ones once the
+            // moving averages are updated, before the gradient is taken.
+            var savedMean = NewLike(x, channels);
+            var savedVariance = NewLike(x, channels);
+            x.Backend.Copy(mean, savedMean);
+            x.Backend.Copy(variance, savedVariance);
             GradientTape.Record("BatchNormTraining", y, [x, gamma, beta], (dy, _) =>
             {
                 var dx = NewLike(x, x.Shape);
                 var dGamma = NewLike(x, channels);
                 var dBeta = NewLike(x, channels);
-                x.Backend.BatchNormBackward(x, dy, gamma, mean, variance, epsilon, dx, dGamma, dBeta);
+                x.Backend.BatchNormBackward(x, dy, gamma, savedMean, savedVariance, epsilon, dx, dGamma, dBeta);
                 return [dx, dGamma, dBeta];
             });
         }

@@ -1,6 +1,8 @@
 #nullable enable
 using System.Runtime.CompilerServices;
 
+// Namespace "Randomness", not "Random": a DeepNet.Random namespace would hide System.Random
+// inside every DeepNet.* namespace.
 namespace DeepNet.Randomness;
 
 /// <summary>

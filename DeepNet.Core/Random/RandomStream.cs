@@ -25,11 +25,12 @@ namespace DeepNet.Randomness;
 ///
 /// <para><b>Normal.</b> Box–Muller on the pairs of a block: lanes 0 and 1 share words (X0, X1),
 /// lanes 2 and 3 share (X2, X3). For a pair (a, b): u1 = ((a &gt;&gt; 8) + 1) · 2⁻²⁴ in (0, 1],
-/// u2 = (b &gt;&gt; 8) · 2⁻²⁴; in float64, r = √(−2 ln u1), θ = 2π·u2; the even lane takes
-/// r·cos θ, the odd lane r·sin θ, each rounded to float32 (z). RandomNormal writes mean + stddev·z
-/// in float32 (product, then sum). Float64 transcendentals make the CPU and CUDA results agree
-/// bit for bit except where the float64 value lies within a rounding error of a float32
-/// rounding boundary (rare; parity tests allow one float32 ulp of z).</para>
+/// u2 = (b &gt;&gt; 8) · 2⁻²⁴ (both exact in float64); in float64, r = sqrt(−2.0 · log(u1)) and
+/// θ = (2.0 · π) · u2 with π the float64 constant; the even lane takes r·cos θ, the odd lane
+/// r·sin θ, each rounded to float32 (z). RandomNormal writes mean + stddev·z in float32 (product,
+/// then sum). Float64 transcendentals make the CPU and CUDA results agree bit for bit except
+/// where the float64 value lies within a rounding error of a float32 rounding boundary (rare;
+/// parity tests should allow one float32 ulp of z).</para>
 ///
 /// <para><b>Truncated normal.</b> Element e first takes the normal z of round r = 0 (the same
 /// value RandomNormal gives); while |z| &gt; 2 it takes the normal of the same block and lane

@@ -9,7 +9,7 @@ namespace DeepNet.Keras.Metrics;
 /// </summary>
 public sealed class Accuracy : MeanMetricWrapper
 {
-    public Accuracy(string name = "accuracy") : base(name, hostComputed: true) { }
+    public Accuracy(string name = "accuracy") : base(name) { }
 
     public override string ClassName => "Accuracy";
 

@@ -8,7 +8,7 @@ namespace DeepNet.Keras.Metrics;
 /// </summary>
 public sealed class BinaryAccuracy : MeanMetricWrapper
 {
-    public BinaryAccuracy(string name = "binary_accuracy", double threshold = 0.5) : base(name, hostComputed: true) => Threshold = threshold;
+    public BinaryAccuracy(string name = "binary_accuracy", double threshold = 0.5) : base(name) => Threshold = threshold;
 
     public double Threshold { get; }
 

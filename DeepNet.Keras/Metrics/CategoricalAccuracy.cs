@@ -8,7 +8,7 @@ namespace DeepNet.Keras.Metrics;
 /// </summary>
 public sealed class CategoricalAccuracy : MeanMetricWrapper
 {
-    public CategoricalAccuracy(string name = "categorical_accuracy") : base(name, hostComputed: true) { }
+    public CategoricalAccuracy(string name = "categorical_accuracy") : base(name) { }
 
     public override string ClassName => "CategoricalAccuracy";
 

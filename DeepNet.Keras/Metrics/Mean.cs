@@ -30,8 +30,12 @@ public class Mean : Metric
         _count += sampleWeight;
     }
 
-    /// <summary>Adds a tensor of values (Keras <c>Mean.update_state(values, sample_weight)</c>).</summary>
-    public void UpdateState(Tensor values, Tensor? sampleWeight = null)
+    /// <summary>
+    /// Adds a tensor of values (Keras <c>Mean.update_state(values, sample_weight)</c>); named apart
+    /// from <see cref="UpdateState(Tensor, Tensor, Tensor?)"/> so that a call with labels and
+    /// predictions never lands here by overload resolution.
+    /// </summary>
+    public void UpdateValues(Tensor values, Tensor? sampleWeight = null)
     {
         ArgumentNullException.ThrowIfNull(values);
         Accumulate(HostArray.Read(values), sampleWeight is null ? null : HostArray.Read(sampleWeight));
@@ -41,7 +45,7 @@ public class Mean : Metric
     /// A Mean takes values, not labels and predictions; this overload exists for the base
     /// contract and treats <paramref name="yPred"/> as the values.
     /// </summary>
-    public override void UpdateState(Tensor yTrue, Tensor yPred, Tensor? sampleWeight = null) => UpdateState(yPred, sampleWeight);
+    public override void UpdateState(Tensor yTrue, Tensor yPred, Tensor? sampleWeight = null) => UpdateValues(yPred, sampleWeight);
 
     /// <summary>
     /// Keras's <c>reduce_to_samplewise_values</c> and <c>Mean.update_state</c>: values beyond the

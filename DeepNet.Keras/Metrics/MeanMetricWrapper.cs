@@ -1,3 +1,4 @@
+using DeepNet.Autograd;
 using DeepNet.Keras.Losses;
 using Newtonsoft.Json.Linq;
 
@@ -28,8 +29,8 @@ public class MeanMetricWrapper : Mean
         _loss = loss;
     }
 
-    /// <summary>For subclasses that override <see cref="Evaluate"/>.</summary>
-    private protected MeanMetricWrapper(string name, bool hostComputed) : base(name) => _ = hostComputed;
+    /// <summary>For the built-in metrics that override <see cref="Evaluate"/> with a host computation.</summary>
+    private protected MeanMetricWrapper(string name) : base(name) { }
 
     public override string ClassName => "MeanMetricWrapper";
 
@@ -60,6 +61,8 @@ public class MeanMetricWrapper : Mean
     /// <summary>Per-sample values of one batch, and an optional 0/1 mask of the entries that count.</summary>
     private protected virtual (HostArray Values, HostArray? Mask) Evaluate(Tensor yTrue, Tensor yPred)
     {
+        // Metrics are not differentiated: keep their ops off a recording tape.
+        using var pause = GradientTape.Current?.StopRecording();
         if (_loss is not null)
         {
             var (values, mask) = _loss.ComputeValues(yTrue, yPred);

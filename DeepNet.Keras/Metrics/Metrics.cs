@@ -34,7 +34,43 @@ public static class Metrics
         r.Register("BinaryCrossentropy", BinaryCrossentropy.FromConfig, "binary_crossentropy", "bce", "BCE");
         r.Register("CategoricalCrossentropy", CategoricalCrossentropy.FromConfig, "categorical_crossentropy");
         r.Register("SparseCategoricalCrossentropy", SparseCategoricalCrossentropy.FromConfig, "sparse_categorical_crossentropy");
+        r.Register("Hinge", Hinge.FromConfig, "hinge");
+        r.Register("SquaredHinge", SquaredHinge.FromConfig, "squared_hinge");
+        r.Register("CategoricalHinge", CategoricalHinge.FromConfig, "categorical_hinge");
+        r.Register("KLDivergence", KLDivergence.FromConfig, "kl_divergence");
+        r.Register("Poisson", Poisson.FromConfig, "poisson");
+        r.Register("LogCoshError", LogCoshError.FromConfig, "log_cosh_error", "logcosh");
+        r.Register("CosineSimilarity", CosineSimilarity.FromConfig, "cosine_similarity");
+        r.Register("MeanMetricWrapper", FromWrapperConfig);
+        r.Register("TruePositives", TruePositives.FromConfig, "true_positives");
+        r.Register("FalsePositives", FalsePositives.FromConfig, "false_positives");
+        r.Register("TrueNegatives", TrueNegatives.FromConfig, "true_negatives");
+        r.Register("FalseNegatives", FalseNegatives.FromConfig, "false_negatives");
         return r;
+    }
+
+    /// <summary>
+    /// A serialized <c>MeanMetricWrapper</c> (how Keras 2 files store compiled metrics:
+    /// <c>{"name": "accuracy", "dtype": "float32", "fn": "categorical_accuracy"}</c>; Keras 3 writes
+    /// <c>fn</c> as a serialized function): the built-in metric of that function, with the
+    /// wrapper's name and any extra arguments (<c>threshold</c>, <c>k</c>, ...).
+    /// </summary>
+    private static Metric FromWrapperConfig(JObject config)
+    {
+        var fnToken = config["fn"];
+        string? fn = fnToken switch
+        {
+            JValue { Type: JTokenType.String } v => (string?)v,
+            JObject o when o["config"] is JValue { Type: JTokenType.String } c => (string?)c,
+            _ => null,
+        };
+        if (fn is null || !s_registry.Contains(fn))
+            throw new ArgumentException($"MeanMetricWrapper: cannot rebuild the metric function {fnToken?.ToString(Newtonsoft.Json.Formatting.None) ?? "(missing)"}; only Keras's built-in metric functions can be read.");
+        var inner = (JObject)config.DeepClone();
+        inner.Remove("fn");
+        var metric = s_registry.Get(new JObject { ["class_name"] = fn, ["config"] = inner });
+        metric.Name = config.Value<string?>("name") ?? fn;
+        return metric;
     }
 
     /// <summary>A metric from its Keras name, with default arguments (Keras <c>keras.metrics.get</c>).</summary>
@@ -52,7 +88,8 @@ public static class Metrics
     /// What Compile does with a metric string (Keras <c>compile_utils.get_metric</c>):
     /// "accuracy"/"acc" (any case) become binary accuracy when the predictions' last axis is 1,
     /// sparse categorical accuracy when the labels have a lower rank or a last axis of 1 (and
-    /// the predictions more than one class), else categorical accuracy; other names go through
+    /// the predictions more than one class), else categorical accuracy; "crossentropy"/"ce"
+    /// pick the cross-entropy the same way (Keras 2); other names go through
     /// <see cref="Get(string)"/>. The metric is named with the string as given.
     /// </summary>
     public static Metric Resolve(string name, Shape yTrue, Shape yPred)
@@ -67,6 +104,14 @@ public static class Metrics
             metric = isBinary ? new BinaryAccuracy(name)
                 : isSparse ? new SparseCategoricalAccuracy(name)
                 : new CategoricalAccuracy(name);
+        }
+        else if (name.Equals("crossentropy", StringComparison.OrdinalIgnoreCase) || name.Equals("ce", StringComparison.OrdinalIgnoreCase))
+        {
+            // Keras 2's rule for these strings; Keras 3 only resolves them as losses.
+            var (isBinary, isSparse) = ClassifyLabels(yTrue, yPred);
+            metric = isBinary ? new BinaryCrossentropy(name)
+                : isSparse ? new SparseCategoricalCrossentropy(name)
+                : new CategoricalCrossentropy(name);
         }
         else metric = Get(name);
         metric.Name = name;

@@ -9,7 +9,7 @@ namespace DeepNet.Keras.Metrics;
 /// </summary>
 public sealed class SparseCategoricalAccuracy : MeanMetricWrapper
 {
-    public SparseCategoricalAccuracy(string name = "sparse_categorical_accuracy") : base(name, hostComputed: true) { }
+    public SparseCategoricalAccuracy(string name = "sparse_categorical_accuracy") : base(name) { }
 
     public override string ClassName => "SparseCategoricalAccuracy";
 

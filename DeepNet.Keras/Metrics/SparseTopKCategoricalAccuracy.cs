@@ -8,7 +8,7 @@ namespace DeepNet.Keras.Metrics;
 /// </summary>
 public sealed class SparseTopKCategoricalAccuracy : MeanMetricWrapper
 {
-    public SparseTopKCategoricalAccuracy(int k = 5, string name = "sparse_top_k_categorical_accuracy") : base(name, hostComputed: true)
+    public SparseTopKCategoricalAccuracy(int k = 5, string name = "sparse_top_k_categorical_accuracy") : base(name)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
         K = k;

@@ -8,7 +8,7 @@ namespace DeepNet.Keras.Metrics;
 /// </summary>
 public sealed class TopKCategoricalAccuracy : MeanMetricWrapper
 {
-    public TopKCategoricalAccuracy(int k = 5, string name = "top_k_categorical_accuracy") : base(name, hostComputed: true)
+    public TopKCategoricalAccuracy(int k = 5, string name = "top_k_categorical_accuracy") : base(name)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
         K = k;

@@ -135,7 +135,7 @@ public partial class Model
         int? validationSteps = null, int validationFreq = 1)
     {
         ArgumentNullException.ThrowIfNull(data);
-        return FitLoop(new SourceEpochData(data), validationData is null ? null : new SourceEpochData(validationData), null,
+        return FitLoop(new SourceEpochData(data), validationData is null ? null : new SourceEpochData(validationData),
             epochs, verbose, callbacks, shuffle, initialEpoch, stepsPerEpoch, validationSteps, validationFreq);
     }
 
@@ -173,10 +173,10 @@ public partial class Model
             sampleWeight = sampleWeight?.Slice(0, split);
         }
         var train = new ArrayEpochData(x, y, sampleWeight, size, backend);
-        return FitLoop(train, validation, null, epochs, verbose, callbacks, shuffle, initialEpoch, stepsPerEpoch, validationSteps, validationFreq);
+        return FitLoop(train, validation, epochs, verbose, callbacks, shuffle, initialEpoch, stepsPerEpoch, validationSteps, validationFreq);
     }
 
-    private History FitLoop(EpochData train, EpochData? validation, object? unused, int epochs, int verbose, IReadOnlyList<Callback>? callbacks,
+    private History FitLoop(EpochData train, EpochData? validation, int epochs, int verbose, IReadOnlyList<Callback>? callbacks,
         bool shuffle, int initialEpoch, int? stepsPerEpoch, int? validationSteps, int validationFreq)
     {
         EnsureCompiled("fit");

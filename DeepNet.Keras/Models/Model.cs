@@ -204,10 +204,9 @@ public partial class Model : Layer
         }
     }
 
-    public override JObject GetConfig()
-    {
-        var config = base.GetConfig();
-        if (!IsFunctional) return config;
-        return config;
-    }
+    /// <summary>
+    /// The base keys (name, trainable, dtype). The functional graph's layers/inbound_nodes form
+    /// is written by the saving code.
+    /// </summary>
+    public override JObject GetConfig() => base.GetConfig();
 }

@@ -53,7 +53,8 @@ public sealed class Nadam : Optimizer
         float stored = _productVariable!.Value.ToScalar();
         if (stored != (float)_product) _product = stored;
         _product *= mu;
-        _productVariable.Assign(new[] { (float)_product });
+        ReadOnlySpan<float> updated = [(float)_product];
+        _productVariable.Value.Backend.Upload(updated, _productVariable.Value);
         return new OptimizerStep(OptimizerKind.Nadam, learningRate, iteration, Beta1: (float)Beta1, Beta2: (float)Beta2, Epsilon: (float)Epsilon,
             NadamMu: (float)mu, NadamMuNext: (float)muNext, NadamMuProduct: (float)_product);
     }

@@ -32,6 +32,11 @@ public abstract class Optimizer : IDisposable
     private HashSet<Variable>? _excludedFromDecay;
     private Regex? _excludedFromDecayNames;
 
+    // Per-step scratch, reused so that a step allocates no bookkeeping.
+    private Tensor[] _stepGradients = Array.Empty<Tensor>();
+    private int[] _stepIndices = Array.Empty<int>();
+    private readonly List<Tensor> _temporaries = new();
+
     protected Optimizer(string className, OptimizerOptions options)
     {
         ArgumentException.ThrowIfNullOrEmpty(className);
@@ -197,6 +202,17 @@ public abstract class Optimizer : IDisposable
         _excludedFromDecayNames = names is { Length: > 0 } ? new Regex(string.Join("|", names), RegexOptions.CultureInvariant) : null;
     }
 
+    /// <summary>
+    /// Multiplies a loss by <see cref="LossScaleFactor"/> before gradients are taken (Keras
+    /// <c>scale_loss</c>); <see cref="ApplyGradients(IReadOnlyList{Tensor}, IReadOnlyList{Variable})"/>
+    /// divides the gradients back. Returns the loss itself when no factor is set.
+    /// </summary>
+    public Tensor ScaleLoss(Tensor loss)
+    {
+        ArgumentNullException.ThrowIfNull(loss);
+        return LossScaleFactor is double scale ? Ops.Multiply(loss, (float)scale) : loss;
+    }
+
     // ---- building ------------------------------------------------------------------------------
 
     /// <summary>Makes the optimizer's variables for <paramref name="variables"/>; a no-op once built.</summary>
@@ -213,6 +229,8 @@ public abstract class Optimizer : IDisposable
                 throw new ArgumentException($"{ClassName}.Build: variable '{v.Path}' is listed twice.", nameof(variables));
         }
         _trainable = variables.ToArray();
+        _stepGradients = new Tensor[_trainable.Length];
+        _stepIndices = new int[_trainable.Length];
         _kernelSlots = new Tensor[_trainable.Length][];
         Array.Fill(_kernelSlots, Array.Empty<Tensor>());
         if (GradientAccumulationSteps is not null)
@@ -292,7 +310,7 @@ public abstract class Optimizer : IDisposable
     /// <summary>
     /// Applies one step to each variable (Keras <c>apply</c>); builds the slots on first use.
     /// Order, as Keras: unscale by loss_scale_factor, accumulate (when configured), clip, decay
-    /// and update, then constraints, then the counter.
+    /// and update, then constraints, then the counter. A null gradient leaves its variable alone.
     /// </summary>
     public void ApplyGradients(IReadOnlyList<Tensor> gradients, IReadOnlyList<Variable> variables)
     {
@@ -303,8 +321,8 @@ public abstract class Optimizer : IDisposable
         if (gradients.Count == 0) return;
         if (!Built) Build(variables);
 
-        // Match each pair to the built variables; a missing (null) gradient leaves its variable alone.
-        var pairs = new List<(Tensor Gradient, int Index)>(gradients.Count);
+        // Match each pair to the built variables (scratch arrays are reused across steps).
+        int count = 0;
         for (int i = 0; i < variables.Count; i++)
         {
             var v = variables[i];
@@ -316,18 +334,21 @@ public abstract class Optimizer : IDisposable
                 throw new ShapeMismatchException($"{ClassName}.ApplyGradients", $"the gradient for variable '{v.Path}' has shape {g.Shape}, the variable has shape {v.Shape}.");
             if (g.DType != DType.Float32)
                 throw new ArgumentException($"{ClassName}.ApplyGradients: the gradient for variable '{v.Path}' is {g.DType.Name()}, expected float32.", nameof(gradients));
-            pairs.Add((g, index));
+            if (count == _stepGradients.Length)
+                throw new ArgumentException($"{ClassName}.ApplyGradients: variable '{v.Path}' is listed twice.", nameof(variables));
+            _stepGradients[count] = g;
+            _stepIndices[count] = index;
+            count++;
         }
-        if (pairs.Count == 0)
+        if (count == 0)
             throw new ArgumentException($"{ClassName}.ApplyGradients: no gradients provided for any variable.", nameof(gradients));
 
+        var grads = _stepGradients.AsSpan(0, count);
+        var indices = _stepIndices.AsSpan(0, count);
         long calls = ReadCounter();
-        var temporaries = new List<Tensor>();
         try
         {
-            var grads = new Tensor[pairs.Count];
-            for (int k = 0; k < grads.Length; k++) grads[k] = pairs[k].Gradient;
-            if (LossScaleFactor is double scale) DivideAll(grads, scale, temporaries);
+            if (LossScaleFactor is double scale) DivideAll(grads, scale);
 
             bool update = true;
             if (GradientAccumulationSteps is int steps)
@@ -335,25 +356,24 @@ public abstract class Optimizer : IDisposable
                 update = (calls + 1) % steps == 0;
                 for (int k = 0; k < grads.Length; k++)
                 {
-                    var accumulator = _accumulators![pairs[k].Index].Value;
-                    var backend = accumulator.Backend;
+                    var accumulator = _accumulators![indices[k]].Value;
                     if (update)
                     {
-                        var sum = Temporary(grads[k], temporaries);
-                        backend.Binary(BinaryOp.Add, grads[k], accumulator, sum);
+                        var sum = Temporary(grads[k]);
+                        accumulator.Backend.Binary(BinaryOp.Add, grads[k], accumulator, sum);
                         grads[k] = sum;
                     }
                     else
                     {
-                        backend.Binary(BinaryOp.Add, grads[k], accumulator, accumulator);
+                        accumulator.Backend.Binary(BinaryOp.Add, grads[k], accumulator, accumulator);
                     }
                 }
-                if (update) DivideAll(grads, steps, temporaries);
+                if (update) DivideAll(grads, steps);
             }
 
             if (update)
             {
-                ClipGradients(grads, temporaries);
+                ClipGradients(grads);
                 float learningRate = _schedule is { } schedule ? schedule.Call(calls) : _learningRateVariable!.Value.ToScalar();
                 long t = (GradientAccumulationSteps is int n ? calls / n : calls) + 1;
                 var step = PrepareStep(learningRate, t);
@@ -361,18 +381,18 @@ public abstract class Optimizer : IDisposable
                 var withoutDecay = step with { WeightDecay = 0f };
                 for (int k = 0; k < grads.Length; k++)
                 {
-                    int index = pairs[k].Index;
+                    int index = indices[k];
                     UpdateStep(grads[k], _trainable[index], index, _decays[index] ? withDecay : withoutDecay);
                 }
                 if (_accumulators is not null)
                 {
-                    foreach (var (_, index) in pairs) _accumulators[index].Value.Backend.Fill(_accumulators[index].Value, 0f);
+                    foreach (int index in indices) _accumulators[index].Value.Backend.Fill(_accumulators[index].Value, 0f);
                 }
             }
 
             if (ConstraintLookup is { } lookup)
             {
-                foreach (var (_, index) in pairs)
+                foreach (int index in indices)
                 {
                     var variable = _trainable[index];
                     if (lookup(variable) is { } constraint)
@@ -385,13 +405,23 @@ public abstract class Optimizer : IDisposable
         }
         finally
         {
-            foreach (var t in temporaries) t.Dispose();
+            foreach (var t in _temporaries) t.Dispose();
+            _temporaries.Clear();
+            grads.Clear();
         }
         WriteCounter(calls + 1);
     }
 
+    /// <summary>Keras <c>apply_gradients(grads_and_vars)</c>: the same as the two-list form.</summary>
+    public void ApplyGradients(IEnumerable<(Tensor Gradient, Variable Variable)> gradientsAndVariables)
+    {
+        ArgumentNullException.ThrowIfNull(gradientsAndVariables);
+        var pairs = gradientsAndVariables.ToArray();
+        ApplyGradients(pairs.Select(p => p.Gradient).ToArray(), pairs.Select(p => p.Variable).ToArray());
+    }
+
     // Keras's _clip_gradients: clipnorm per tensor, else global_clipnorm, else clipvalue (each only when > 0).
-    private void ClipGradients(Tensor[] grads, List<Tensor> temporaries)
+    private void ClipGradients(Span<Tensor> grads)
     {
         if (Clipnorm is double clipnorm && clipnorm > 0)
         {
@@ -399,7 +429,7 @@ public abstract class Optimizer : IDisposable
             {
                 double norm = Math.Sqrt(SumOfSquares(grads[k]));
                 // g·c/max(‖g‖, c): only a norm above c (or NaN, which poisons the gradient) changes g.
-                if (norm > clipnorm || double.IsNaN(norm)) grads[k] = Scaled(grads[k], clipnorm / norm, temporaries);
+                if (norm > clipnorm || double.IsNaN(norm)) grads[k] = Scaled(grads[k], clipnorm / norm);
             }
         }
         else if (GlobalClipnorm is double globalClipnorm && globalClipnorm > 0)
@@ -411,14 +441,14 @@ public abstract class Optimizer : IDisposable
             double scale = double.IsFinite(norm) ? globalClipnorm * Math.Min(1 / norm, 1 / globalClipnorm) : double.NaN;
             if (norm > globalClipnorm || !double.IsFinite(norm))
             {
-                for (int k = 0; k < grads.Length; k++) grads[k] = Scaled(grads[k], scale, temporaries);
+                for (int k = 0; k < grads.Length; k++) grads[k] = Scaled(grads[k], scale);
             }
         }
         else if (Clipvalue is double clipvalue && clipvalue > 0)
         {
             for (int k = 0; k < grads.Length; k++)
             {
-                var clipped = Temporary(grads[k], temporaries);
+                var clipped = Temporary(grads[k]);
                 clipped.Backend.Unary(UnaryOp.Clip, grads[k], clipped, (float)-clipvalue, (float)clipvalue);
                 grads[k] = clipped;
             }
@@ -436,31 +466,32 @@ public abstract class Optimizer : IDisposable
         return sum.ToScalar();
     }
 
-    private static Tensor Scaled(Tensor g, double scale, List<Tensor> temporaries)
+    private Tensor Scaled(Tensor g, double scale)
     {
-        var result = Temporary(g, temporaries);
+        var result = Temporary(g);
         g.Backend.Unary(UnaryOp.Affine, g, result, (float)scale, 0f);
         return result;
     }
 
-    private static void DivideAll(Tensor[] grads, double divisor, List<Tensor> temporaries)
+    private void DivideAll(Span<Tensor> grads, double divisor)
     {
         if (grads.Length == 0) return;
         var backend = grads[0].Backend;
         var d = Tensor.Scalar((float)divisor, backend);
-        temporaries.Add(d);
+        _temporaries.Add(d);
         for (int k = 0; k < grads.Length; k++)
         {
-            var result = Temporary(grads[k], temporaries);
+            var result = Temporary(grads[k]);
             backend.Binary(BinaryOp.Divide, grads[k], d, result);
             grads[k] = result;
         }
     }
 
-    private static Tensor Temporary(Tensor like, List<Tensor> temporaries)
+    // Scratch gradients of one step, disposed when it ends.
+    private Tensor Temporary(Tensor like)
     {
         var t = Tensor.Empty(like.Shape, DType.Float32, like.Backend);
-        temporaries.Add(t);
+        _temporaries.Add(t);
         return t;
     }
 

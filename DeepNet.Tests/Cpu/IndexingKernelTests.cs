@@ -143,7 +143,7 @@ public class IndexingKernelTests
     [Test]
     public void ScatterAdd_LargeWithRepeats_BitIdenticalOnOneAndTwoThreads()
     {
-        // Width 4200 splits each row into two column parts; every index repeats about 8 times.
+        // Axis 0 (outer = 1): two threads split the columns; every index repeats about 8 times.
         var rng = new Random(15);
         int[] yShape = [15, 4200], indicesShape = [120];
         var indices = RandomIndices(rng, indicesShape, 15);

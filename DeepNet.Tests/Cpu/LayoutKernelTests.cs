@@ -151,13 +151,16 @@ public class LayoutKernelTests
     }
 
     // The fast paths: blocked 2-D (sizes not multiples of the tile), batched 2-D, NHWC→NCHW
-    // (merges to batched 2-D), last axis kept (row copies), size-1 axes dropped, identity.
+    // (merges to batched 2-D), last axis kept (row copies), size-1 axes dropped, tiled general
+    // permutations spanning several tiles, identity.
     [TestCase(new[] { 67, 131 }, new[] { 1, 0 })]
     [TestCase(new[] { 1, 33 }, new[] { 1, 0 })]
     [TestCase(new[] { 3, 37, 45 }, new[] { 0, 2, 1 })]
     [TestCase(new[] { 2, 5, 7, 3 }, new[] { 0, 3, 1, 2 })]
     [TestCase(new[] { 2, 3, 5, 7 }, new[] { 2, 0, 1, 3 })]
     [TestCase(new[] { 4, 1, 6, 1, 5 }, new[] { 4, 3, 2, 1, 0 })]
+    [TestCase(new[] { 34, 3, 5, 37 }, new[] { 3, 1, 2, 0 })]
+    [TestCase(new[] { 33, 4, 35 }, new[] { 2, 1, 0 })]
     [TestCase(new[] { 3, 4, 5 }, new[] { 0, 1, 2 })]
     [TestCase(new[] { 5 }, new[] { 0 })]
     public void Transpose_FastPathShapes_MatchReference(int[] xShape, int[] perm)

@@ -217,6 +217,14 @@ public class RandomKernelTests
     }
 
     [Test]
+    public void RandomUniform_HighBelowLow_Throws()
+    {
+        using var y = Tensor.Empty(new Shape(4), DType.Float32, _cpu);
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => _cpu.RandomUniform(y, 1, 0, 2f, 1f));
+        Assert.That(e!.Message, Does.Contain("RandomUniform"));
+    }
+
+    [Test]
     public void RandomNormal_IntTensor_ThrowsNamingOp()
     {
         using var y = Tensor.Empty(new Shape(4), DType.Int32, _cpu);

@@ -268,3 +268,66 @@ public class FitTests
         Assert.Throws<ArgumentException>(() => model.TestOnBatch(xs, ya));
     }
 }
+
+public class FitOptionTests
+{
+    [SetUp]
+    public void Setup()
+    {
+        KerasSession.ClearSession();
+        KerasRandom.SetSeed(3);
+    }
+
+    [Test]
+    public void RegularizationPenalty_IsPartOfTheLoggedLoss()
+    {
+        // One batch, weights all 1: loss = mse(x·W, y) + 0.5·Σw², logged before the update.
+        var model = new Sequential([new Dense(1, useBias: false, kernelInitializer: new Constant(1f),
+            kernelRegularizer: new DeepNet.Keras.Regularizers.L2(0.5), inputDim: 2)]);
+        model.Compile(optimizer: "sgd", loss: "mse");
+        using var x = Tensor.FromArray(new float[] { 1, 2, 3, 4 }, new Shape(2, 2));
+        using var y = Tensor.FromArray(new float[] { 2, 5 }, new Shape(2, 1));
+        var history = model.Fit(x, y, verbose: 0);
+        // predictions 3 and 7: mse = (1 + 4)/2 = 2.5; penalty 0.5·(1 + 1) = 1.
+        Assert.That(history["loss"][0], Is.EqualTo(3.5).Within(1e-5));
+        Assert.That(model.Losses, Has.Count.EqualTo(1));
+    }
+
+    [Test]
+    public void StepsPerEpochAndValidationFreq_LimitBatchesAndValidationEpochs()
+    {
+        var model = new Sequential([new Dense(1, inputDim: 2)]);
+        model.Compile(optimizer: "sgd", loss: "mse");
+        using var x = KerasTestUtil.Random(1, 40, 2);
+        using var y = KerasTestUtil.Random(2, 40, 1);
+        int batches = 0;
+        int validations = 0;
+        var count = new LambdaCallback(onTrainBatchEnd: (_, _) => batches++, onEpochEnd: (_, logs) => { if (logs!.ContainsKey("val_loss")) validations++; });
+        var history = model.Fit(x, y, batchSize: 4, epochs: 4, verbose: 0, stepsPerEpoch: 3, validationSplit: 0.5, validationFreq: 2, callbacks: [count]);
+        Assert.That(batches, Is.EqualTo(12));
+        Assert.That(validations, Is.EqualTo(2));
+        Assert.That(history["val_loss"], Has.Count.EqualTo(2));
+    }
+
+    [Test]
+    public void Fit_FromHostArrays_TrainsLikeFromTensors()
+    {
+        var x = new float[,] { { 0, 1 }, { 1, 0 }, { 1, 1 }, { 0, 0 } };
+        var y = new float[,] { { 1 }, { 1 }, { 2 }, { 0 } };
+        var model = new Sequential([new Dense(1, inputDim: 2)]);
+        model.Compile(optimizer: new DeepNet.Keras.Optimizers.SGD(learningRate: 0.2), loss: "mse");
+        var history = model.Fit(x, y, epochs: 60, verbose: 0);
+        Assert.That(history["loss"][^1], Is.LessThan(0.01));
+        var prediction = model.Predict(new float[,] { { 1, 1 } }).ToArray();
+        Assert.That(prediction[0], Is.EqualTo(2).Within(0.2));
+    }
+
+    [Test]
+    public void Evaluate_BeforeCompile_SaysToCompile()
+    {
+        var model = new Sequential([new Dense(1, inputDim: 2)]);
+        using var x = KerasTestUtil.Random(1, 4, 2);
+        var e = Assert.Throws<InvalidOperationException>(() => model.Evaluate(x, x, verbose: 0));
+        Assert.That(e!.Message, Does.Contain("Compile"));
+    }
+}
