@@ -62,6 +62,7 @@ public static class LayerRegistry
         ["SpatialDropout2D"] = SpatialDropout2D.FromConfig,
         ["LayerNormalization"] = LayerNormalization.FromConfig,
         ["UnitNormalization"] = UnitNormalization.FromConfig,
+        ["GroupNormalization"] = GroupNormalization.FromConfig,
     };
 
     private static readonly object s_lock = new();

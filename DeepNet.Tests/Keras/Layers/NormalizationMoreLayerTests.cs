@@ -78,11 +78,42 @@ public class NormalizationMoreLayerTests
         Assert.Throws<ArgumentException>(() => new UnitNormalization(axis: []));
     }
 
+    [Test]
+    public void GroupNormalization_MatchesFloat64Reference()
+    {
+        int[] input = [2, 3, 2, 6];
+        ConvolutionalLayerCheck.Check("GroupNormalization", new GroupNormalization(groups: 3), input, (x, w) =>
+        {
+            // Per sample and group of 2 channels: statistics over the 3·2 positions and both channels.
+            var y = new double[x.Length];
+            for (int n = 0; n < 2; n++)
+                for (int g = 0; g < 3; g++)
+                {
+                    var idx = new List<int>();
+                    for (int p = 0; p < 6; p++) for (int k = 0; k < 2; k++) idx.Add((n * 6 + p) * 6 + g * 2 + k);
+                    double mean = idx.Average(i => x[i]);
+                    double variance = idx.Average(i => Math.Pow(x[i] - mean, 2));
+                    foreach (int i in idx) y[i] = (x[i] - mean) / Math.Sqrt(variance + 1e-3) * w[0][i % 6] + w[1][i % 6];
+                }
+            return y;
+        });
+    }
+
+    [Test]
+    public void GroupNormalizationDefaultConfig_MatchesKeras3() =>
+        ConvolutionalConfigAssert.MatchesKeras(new GroupNormalization(),
+            """{"groups":32,"axis":-1,"epsilon":0.001,"center":true,"scale":true,"beta_initializer":"Zeros","gamma_initializer":"Ones","beta_regularizer":null,"gamma_regularizer":null,"beta_constraint":null,"gamma_constraint":null}""");
+
+    [Test]
+    public void GroupNormalization_ChannelsNotDivisible_Throws() =>
+        Assert.Throws<ShapeMismatchException>(() => new GroupNormalization(groups: 4).EnsureBuilt(new KerasShape(null, 3, 6)));
+
     private static IEnumerable<TestCaseData> HarnessCases()
     {
         yield return new TestCaseData(new Func<Layer>(() => new LayerNormalization()), new[] { 2, 3, 4 }, 2).SetName("LayerHarness_LayerNormalization");
         yield return new TestCaseData(new Func<Layer>(() => new LayerNormalization(axis: [1, 2], rmsScaling: true)), new[] { 2, 3, 4 }, 1).SetName("LayerHarness_LayerNormalization_RmsScaling");
         yield return new TestCaseData(new Func<Layer>(() => new UnitNormalization()), new[] { 2, 3 }, 0).SetName("LayerHarness_UnitNormalization");
+        yield return new TestCaseData(new Func<Layer>(() => new GroupNormalization(groups: 2)), new[] { 2, 3, 4 }, 2).SetName("LayerHarness_GroupNormalization");
     }
 
     [TestCaseSource(nameof(HarnessCases))]
