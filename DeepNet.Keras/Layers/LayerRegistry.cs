@@ -52,6 +52,7 @@ public static class LayerRegistry
         ["BatchNormalization"] = BatchNormalization.FromConfig,
         ["Conv2DTranspose"] = Conv2DTranspose.FromConfig,
         ["DepthwiseConv2D"] = DepthwiseConv2D.FromConfig,
+        ["SeparableConv2D"] = SeparableConv2D.FromConfig,
         ["ZeroPadding1D"] = ZeroPadding1D.FromConfig,
         ["ZeroPadding2D"] = ZeroPadding2D.FromConfig,
         ["Cropping1D"] = Cropping1D.FromConfig,

@@ -56,6 +56,22 @@ public class ConvolutionalMoreLayerTests
     }
 
     [Test]
+    public void SeparableConv2D_Stride2Same_MatchesFloat64Reference()
+    {
+        int[] input = [2, 5, 6, 3];
+        var layer = new SeparableConv2D(4, [3, 3], [2, 2], "same", depthMultiplier: 2);
+        ConvolutionalLayerCheck.Check("SeparableConv2D", layer, input, (x, w) =>
+        {
+            var spec = ConvSpec.Create(5, 6, 3, 3, (2, 2), (1, 1), Padding.Same, 3);
+            var d = new ReferenceConv.Dims(2, 5, 6, 3, 3, 3, 6, spec);
+            var depthwise = ReferenceConv.Forward(x, w[0], d);
+            var pointwise = ReferenceConv.Forward(depthwise, w[1], new ReferenceConv.Dims(2, d.OH, d.OW, 6, 1, 1, 4, ConvSpec.Create(d.OH, d.OW, 1, 1, (1, 1), (1, 1), Padding.Valid)));
+            return ConvolutionalLayerCheck.AddBias(pointwise, w[2]);
+        });
+        Assert.That(layer.Weights.Select(v => v.Shape), Is.EqualTo(new[] { new Shape(3, 3, 3, 2), new Shape(1, 1, 6, 4), new Shape(4) }));
+    }
+
+    [Test]
     public void ZeroPadding2D_PadsTopBottomLeftRight()
     {
         int[] input = [2, 3, 4, 2];
@@ -150,6 +166,7 @@ public class ConvolutionalMoreLayerTests
     {
         yield return Case("DepthwiseConv2D", () => new DepthwiseConv2D([3, 3], depthMultiplier: 2), [2, 5, 6, 3], [2, 3, 4, 6], 2);
         yield return Case("Conv2DTranspose", () => new Conv2DTranspose(2, [3, 3], [2, 2], "same"), [2, 3, 4, 3], [2, 6, 8, 2], 2);
+        yield return Case("SeparableConv2D", () => new SeparableConv2D(3, [2, 2], depthMultiplier: 2), [2, 4, 5, 2], [2, 3, 4, 3], 3);
         yield return Case("ZeroPadding2D", () => new ZeroPadding2D(), [2, 3, 4, 2], [2, 5, 6, 2]);
         yield return Case("ZeroPadding1D", () => new ZeroPadding1D([1, 2]), [2, 3, 2], [2, 6, 2]);
         yield return Case("Cropping2D", () => new Cropping2D([1, 1]), [2, 4, 5, 2], [2, 2, 3, 2]);
