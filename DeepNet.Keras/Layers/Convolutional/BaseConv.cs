@@ -119,13 +119,23 @@ public abstract class BaseConv : Layer
     {
         var x = ChannelsFirst ? ConvArgs.ToChannelsLast(inputs) : inputs;
         var y = Rank == 1
-            ? Ops.Conv1D(x, _kernel!.Value, Strides[0], PaddingMode, DilationRate[0], Groups)
+            ? Conv1D(x)
             : Ops.Conv2D(x, _kernel!.Value, (Strides[0], Strides[1]), PaddingMode, (DilationRate[0], DilationRate[1]), Groups);
         if (_bias is not null) y = Ops.Add(y, _bias.Value);
         y = Activation.Call(y);
         if (ChannelsFirst) y = ConvArgs.ToChannelsFirst(y);
         if (ActivityRegularizer is not null) AddLoss(ActivityRegularizer.Call(y));
         return y;
+    }
+
+    private Tensor Conv1D(Tensor x)
+    {
+        if (PaddingMode != Padding.Causal)
+            return Ops.Conv1D(x, _kernel!.Value, Strides[0], PaddingMode, DilationRate[0], Groups);
+        // As Keras: k_eff − 1 zeros on the left, then a valid convolution (whatever the stride).
+        int left = (KernelSize[0] - 1) * DilationRate[0];
+        var padded = left == 0 ? x : Ops.Pad(x, [0, left, 0], [0, 0, 0]);
+        return Ops.Conv1D(padded, _kernel!.Value, Strides[0], Padding.Valid, DilationRate[0], Groups);
     }
 
     public override KerasShape ComputeOutputShape(KerasShape inputShape)
