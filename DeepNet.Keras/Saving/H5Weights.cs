@@ -1,0 +1,105 @@
+using PureHDF;
+
+namespace DeepNet.Keras.Saving;
+
+/// <summary>
+/// Reads weight datasets into host arrays after checking their shape against the variable they
+/// are meant for, and collects them so that nothing is assigned until every weight of the file
+/// has been read and checked (a failed load leaves the model as it was).
+/// </summary>
+internal sealed class PendingWeights
+{
+    private readonly List<(Variable Variable, float[] Values)> _items = new();
+
+    public int Count => _items.Count;
+
+    public void Add(Variable variable, float[] values) => _items.Add((variable, values));
+
+    /// <summary>Copies every collected value into its variable.</summary>
+    public void AssignAll()
+    {
+        foreach (var (variable, values) in _items) variable.Assign(values);
+    }
+}
+
+internal static class H5Weights
+{
+    /// <summary>The dataset's shape, checked to be a plain array of a sensible rank.</summary>
+    public static ulong[] Dims(IH5Dataset dataset) => dataset.Space.Dimensions;
+
+    public static string Format(IReadOnlyList<ulong> dims) =>
+        dims.Count == 1 ? $"({dims[0]},)" : $"({string.Join(", ", dims)})";
+
+    public static string Format(Shape shape) => Format(shape.Select(d => (ulong)d).ToArray());
+
+    /// <summary>True when the dataset's dimensions equal <paramref name="shape"/>.</summary>
+    public static bool SameShape(IReadOnlyList<ulong> dims, Shape shape)
+    {
+        if (dims.Count != shape.Rank) return false;
+        for (int i = 0; i < dims.Count; i++)
+        {
+            if (dims[i] != (ulong)shape[i]) return false;
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// Reads a float dataset whose shape has already been checked against
+    /// <paramref name="shape"/>. The byte size is checked against the file's length first, so a
+    /// corrupt header cannot make us allocate more than the file could hold.
+    /// </summary>
+    public static float[] ReadFloats(IH5Dataset dataset, Shape shape, string where, long fileLength)
+    {
+        var type = dataset.Type;
+        long count = shape.Size;
+        long bytes = checked(count * (long)Math.Max(1u, type.Size));
+        if (dataset.Space.Type != H5DataspaceType.Simple && dataset.Space.Type != H5DataspaceType.Scalar)
+            throw new KerasFileException($"{where}: the dataset has no data (dataspace {dataset.Space.Type}).");
+        if (bytes > fileLength)
+            throw new KerasFileException($"{where}: the dataset claims {bytes} bytes, more than the whole file ({fileLength} bytes).");
+        switch (type.Class)
+        {
+            case H5DataTypeClass.FloatingPoint when type.Size == 4:
+                return Check(dataset.Read<float[]>(), count, where);
+            case H5DataTypeClass.FloatingPoint when type.Size == 8:
+                return Check(dataset.Read<double[]>(), count, where).Select(v => (float)v).ToArray();
+            case H5DataTypeClass.FloatingPoint when type.Size == 2:
+                return Check(dataset.Read<Half[]>(), count, where).Select(v => (float)v).ToArray();
+            case H5DataTypeClass.FixedPoint when type.Size == 8:
+                return Check(dataset.Read<long[]>(), count, where).Select(v => (float)v).ToArray();
+            case H5DataTypeClass.FixedPoint when type.Size == 4:
+                return Check(dataset.Read<int[]>(), count, where).Select(v => (float)v).ToArray();
+            default:
+                throw new KerasFileException($"{where}: unsupported weight type {type.Class} of {type.Size} bytes (expected float32).");
+        }
+    }
+
+    private static T[] Check<T>(T[] values, long count, string where) =>
+        values.Length == count ? values : throw new KerasFileException($"{where}: read {values.Length} values, expected {count}.");
+
+    /// <summary>A float32 dataset of the variable's shape (a 0-D variable gives a scalar dataset).</summary>
+    public static H5Dataset Dataset(Variable variable)
+    {
+        var dims = variable.Shape.Select(d => (ulong)d).ToArray();
+        return new H5Dataset<float[]>(variable.ToArray(), fileDims: dims);
+    }
+
+    /// <summary>Adds <paramref name="dataset"/> at a '/'-separated path below <paramref name="group"/>, making groups.</summary>
+    public static void Put(H5Group group, string path, object dataset)
+    {
+        var parts = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        if (parts.Length == 0) throw new ArgumentException($"Empty HDF5 path '{path}'.");
+        var current = group;
+        for (int i = 0; i < parts.Length - 1; i++)
+        {
+            if (!current.TryGetValue(parts[i], out var child))
+            {
+                child = new H5Group();
+                current[parts[i]] = child;
+            }
+            current = child as H5Group ?? throw new ArgumentException($"HDF5 path '{path}': '{parts[i]}' is a dataset, not a group.");
+        }
+        if (current.ContainsKey(parts[^1])) throw new ArgumentException($"HDF5 path '{path}' is written twice.");
+        current[parts[^1]] = dataset;
+    }
+}

@@ -1,0 +1,168 @@
+using DeepNet.Keras.Layers;
+using PureHDF;
+
+namespace DeepNet.Keras.Saving;
+
+/// <summary>
+/// The legacy HDF5 layout (keras-compat §1, §2.1): full-model files (<c>model_config</c>,
+/// <c>model_weights</c>) and Keras 2 <c>save_weights</c> files (the same weight tree at the
+/// root). Weights are matched as Keras does (§1.7): by position over the layers that have
+/// weights, or by layer name; dataset paths always come from <c>weight_names</c>.
+/// </summary>
+internal static class LegacyH5Format
+{
+    /// <summary>The weights of a layer in the legacy order: trainable, then non-trainable.</summary>
+    public static IReadOnlyList<Variable> LegacyWeights(Layer layer)
+    {
+        var list = new List<Variable>(layer.TrainableWeights);
+        foreach (var v in layer.NonTrainableWeights)
+        {
+            if (!list.Contains(v)) list.Add(v);
+        }
+        return list;
+    }
+
+    // ---- reading -------------------------------------------------------------------------------
+
+    /// <summary>
+    /// Reads and checks every weight for <paramref name="model"/> from <paramref name="root"/>
+    /// (a file root or its <c>model_weights</c> group), returning them unassigned.
+    /// </summary>
+    public static PendingWeights ReadWeights(Model model, IH5Group root, string file, long fileLength, bool byName, bool skipMismatch)
+    {
+        var group = root;
+        string groupPath = "/";
+        if (!H5Strings.HasList(root, "layer_names"))
+        {
+            if (!root.LinkExists("model_weights"))
+                throw new KerasFileException($"{file}: no layer_names attribute and no model_weights group; this is not a Keras HDF5 weights file.") { FilePath = file };
+            group = root.Group("model_weights");
+            groupPath = "/model_weights";
+        }
+        var layerNames = H5Strings.ReadList(group, "layer_names", $"{file}:{groupPath}");
+        var fileLayers = new List<(string Name, string Path, string[] WeightNames, IH5Group Group)>();
+        foreach (var name in layerNames)
+        {
+            string path = $"{groupPath.TrimEnd('/')}/{name}";
+            if (!group.LinkExists(name)) throw new KerasFileException($"{file}: layer_names lists '{name}' but the group {path} is missing.") { FilePath = file };
+            var g = group.Group(name);
+            fileLayers.Add((name, path, H5Strings.ReadList(g, "weight_names", $"{file}:{path}"), g));
+        }
+
+        var pending = new PendingWeights();
+        if (byName)
+        {
+            foreach (var fl in fileLayers)
+            {
+                if (fl.WeightNames.Length == 0) continue;
+                foreach (var layer in model.Layers.Where(l => l.Name == fl.Name))
+                    ReadLayer(layer, fl, file, fileLength, skipMismatch, pending);
+            }
+            return pending;
+        }
+
+        var modelLayers = model.Layers.Where(l => LegacyWeights(l).Count > 0).ToList();
+        var withWeights = fileLayers.Where(f => f.WeightNames.Length > 0).ToList();
+        if (modelLayers.Count != withWeights.Count)
+            throw new KerasFileException(
+                $"{file}: layer count mismatch when loading weights from file. The model has {modelLayers.Count} layers with weights " +
+                $"[{string.Join(", ", modelLayers.Select(l => l.Name))}], the file has {withWeights.Count} " +
+                $"[{string.Join(", ", withWeights.Select(f => f.Name))}].") { FilePath = file };
+        for (int i = 0; i < modelLayers.Count; i++) ReadLayer(modelLayers[i], withWeights[i], file, fileLength, skipMismatch, pending);
+        return pending;
+    }
+
+    private static void ReadLayer(Layer layer, (string Name, string Path, string[] WeightNames, IH5Group Group) fl,
+        string file, long fileLength, bool skipMismatch, PendingWeights pending)
+    {
+        var variables = LegacyWeights(layer);
+        if (variables.Count != fl.WeightNames.Length)
+        {
+            string message = $"{file}: layer '{layer.Name}' ({layer.ClassName}) expects {variables.Count} weights, but the saved weights ({fl.Path}) have {fl.WeightNames.Length} elements " +
+                             $"[{string.Join(", ", fl.WeightNames)}].";
+            if (skipMismatch)
+            {
+                Warn(message + " Skipped.");
+                return;
+            }
+            throw new KerasFileException(message) { FilePath = file };
+        }
+        var datasets = new IH5Dataset[variables.Count];
+        for (int i = 0; i < variables.Count; i++)
+        {
+            string weightName = fl.WeightNames[i];
+            string path = $"{fl.Path}/{weightName}";
+            if (!fl.Group.LinkExists(weightName))
+                throw new KerasFileException($"{file}: weight {path} listed in weight_names is missing.") { FilePath = file };
+            var dataset = fl.Group.Get(weightName) as IH5Dataset
+                ?? throw new KerasFileException($"{file}: {path} is not a dataset.") { FilePath = file };
+            var dims = H5Weights.Dims(dataset);
+            if (!H5Weights.SameShape(dims, variables[i].Shape))
+            {
+                string message = $"{file}: shape mismatch in layer '{layer.Name}' for weight {path}: the model expects {H5Weights.Format(variables[i].Shape)}, the file holds {H5Weights.Format(dims)}.";
+                if (skipMismatch)
+                {
+                    Warn(message + " Skipped.");
+                    return;
+                }
+                throw new KerasFileException(message) { FilePath = file };
+            }
+            datasets[i] = dataset;
+        }
+        for (int i = 0; i < variables.Count; i++)
+            pending.Add(variables[i], H5Weights.ReadFloats(datasets[i], variables[i].Shape, $"{file}:{fl.Path}/{fl.WeightNames[i]}", fileLength));
+    }
+
+    internal static void Warn(string message) => Console.Error.WriteLine("WARNING: " + message);
+
+    // ---- writing -------------------------------------------------------------------------------
+
+    /// <summary>Fills <paramref name="group"/> with the weight tree of §1.4 (also the root of a weights-only file).</summary>
+    public static void WriteWeights(H5Group group, Model model)
+    {
+        var layers = model.Layers;
+        H5Strings.WriteList(group, "layer_names", layers.Select(l => l.Name).ToArray());
+        H5Strings.WriteString(group, "backend", KerasSerializer.Backend);
+        H5Strings.WriteString(group, "keras_version", KerasSerializer.KerasVersion);
+        foreach (var layer in layers)
+        {
+            var g = new H5Group();
+            var names = new List<string>();
+            foreach (var v in LegacyWeights(layer))
+            {
+                string name = v.Path;
+                for (int k = 1; names.Contains(name); k++) name = $"{v.Path}_{k}";
+                names.Add(name);
+                H5Weights.Put(g, name, H5Weights.Dataset(v));
+            }
+            H5Strings.WriteList(g, "weight_names", names);
+            group[layer.Name] = g;
+        }
+        var top = new H5Group();
+        H5Strings.WriteList(top, "weight_names", Array.Empty<string>());
+        if (!group.ContainsKey("top_level_model_weights")) group["top_level_model_weights"] = top;
+    }
+
+    /// <summary>A full-model file: root attributes and <c>model_weights</c>.</summary>
+    public static H5File FullModel(Model model)
+    {
+        var file = new H5File();
+        H5Strings.WriteString(file, "keras_version", KerasSerializer.KerasVersion);
+        H5Strings.WriteString(file, "backend", KerasSerializer.Backend);
+        H5Strings.WriteString(file, "model_config", KerasSerializer.SerializeModel(model, legacy: true).ToString(Newtonsoft.Json.Formatting.None));
+        if (TrainingConfig.Write(model) is { } training)
+            H5Strings.WriteString(file, "training_config", training.ToString(Newtonsoft.Json.Formatting.None));
+        var weights = new H5Group();
+        WriteWeights(weights, model);
+        file["model_weights"] = weights;
+        return file;
+    }
+
+    /// <summary>A Keras 2 style weights-only file.</summary>
+    public static H5File WeightsOnly(Model model)
+    {
+        var file = new H5File();
+        WriteWeights(file, model);
+        return file;
+    }
+}

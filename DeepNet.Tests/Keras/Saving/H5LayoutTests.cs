@@ -1,0 +1,222 @@
+using System.Diagnostics;
+using DeepNet.Keras;
+using Newtonsoft.Json.Linq;
+
+namespace DeepNet.Tests.Keras.Saving;
+
+/// <summary>
+/// Files written here are read back with h5py (what Python Keras reads them with) and checked
+/// against the layouts of keras-compat §1 and §2, group by group and attribute by attribute.
+/// Skipped, with the reason, where no Python with h5py is installed.
+/// </summary>
+public class H5LayoutTests
+{
+    private string _dir = "";
+
+    [SetUp]
+    public void SetUp()
+    {
+        _dir = Path.Combine(Path.GetTempPath(), "deepnet-layout-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(_dir);
+    }
+
+    [TearDown]
+    public void TearDown()
+    {
+        try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }
+    }
+
+    private static readonly Lazy<string?> s_python = new(FindPython);
+
+    /// <summary>A python that can import h5py (Debian's /usr/bin/python3 first: pyenv shims often lack it).</summary>
+    private static string? FindPython()
+    {
+        foreach (var candidate in new[] { "/usr/bin/python3", "python3", "python" })
+        {
+            try
+            {
+                var (code, _, _) = Run(candidate, "-c \"import h5py\"");
+                if (code == 0) return candidate;
+            }
+            catch (System.ComponentModel.Win32Exception)
+            {
+                // not installed
+            }
+        }
+        return null;
+    }
+
+    private static (int Code, string Stdout, string Stderr) Run(string exe, string arguments)
+    {
+        var info = new ProcessStartInfo(exe, arguments) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        using var p = Process.Start(info)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(60_000))
+        {
+            p.Kill();
+            throw new TimeoutException($"{exe} {arguments} did not finish in 60 s.");
+        }
+        return (p.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    /// <summary>The layout JSON that h5_layout.py prints for <paramref name="path"/>.</summary>
+    private static JObject Layout(string path)
+    {
+        var python = s_python.Value;
+        if (python is null) Assert.Ignore("No python with h5py found (install python3-h5py); the h5py layout checks are skipped.");
+        string script = Path.Combine(TestPaths.RepositoryRoot, "DeepNet.Tests", "Keras", "Saving", "h5_layout.py");
+        var (code, stdout, stderr) = Run(python!, $"\"{script}\" \"{path}\"");
+        Assert.That(code, Is.EqualTo(0), $"h5py could not read {path}: {stderr}");
+        return JObject.Parse(stdout);
+    }
+
+    private static JToken Node(JObject layout, string path) =>
+        layout["h5"]![path] ?? throw new AssertionException($"h5py finds no {path}; it has: {string.Join(", ", ((JObject)layout["h5"]!).Properties().Select(p => p.Name))}");
+
+    private static JToken Attr(JObject layout, string path, string name) =>
+        Node(layout, path)["attrs"]![name] ?? throw new AssertionException($"{path} has no attribute {name}");
+
+    private static void AssertStringAttr(JObject layout, string path, string name, string expected)
+    {
+        var a = Attr(layout, path, name);
+        Assert.That((string?)a["type"], Is.EqualTo("vlen-str"), $"{path}@{name} type");
+        Assert.That((string?)a["value"], Is.EqualTo(expected), $"{path}@{name}");
+    }
+
+    private static void AssertNames(JObject layout, string path, string name, params string[] expected)
+    {
+        var a = Attr(layout, path, name);
+        if (expected.Length == 0)
+        {
+            // h5py writes an empty list as float64 (0,); Keras reads that as "no names".
+            Assert.That((string?)a["type"], Is.EqualTo("float64"), $"{path}@{name} type");
+            Assert.That(a["shape"]!.ToObject<int[]>(), Is.EqualTo(new[] { 0 }), $"{path}@{name} shape");
+            return;
+        }
+        Assert.That((string?)a["type"], Is.AnyOf("vlen-str", "fixed-str"), $"{path}@{name} type");
+        Assert.That(a["value"]!.ToObject<string[]>(), Is.EqualTo(expected), $"{path}@{name}");
+    }
+
+    private static void AssertDataset(JObject layout, string path, params int[] shape)
+    {
+        var d = Node(layout, path);
+        Assert.That((string?)d["kind"], Is.EqualTo("dataset"), path);
+        Assert.That(d["shape"]!.ToObject<int[]>(), Is.EqualTo(shape), $"{path} shape");
+        Assert.That((string?)d["dtype"], Is.EqualTo("float32"), $"{path} dtype");
+    }
+
+    private static void AssertGroup(JObject layout, string path) =>
+        Assert.That((string?)Node(layout, path)["kind"], Is.EqualTo("group"), path);
+
+    [Test]
+    public void SaveH5_Sequential_HasKerasLegacyFullModelLayout()
+    {
+        var model = SavingRoundTripTests.SequentialMlp();
+        string path = Path.Combine(_dir, "m.h5");
+        model.Save(path);
+        var layout = Layout(path);
+
+        AssertStringAttr(layout, "/", "keras_version", DeepNet.Keras.Saving.KerasSerializer.KerasVersion);
+        AssertStringAttr(layout, "/", "backend", "tensorflow");
+        var config = JObject.Parse((string)Attr(layout, "/", "model_config")["value"]!);
+        Assert.That((string?)config["class_name"], Is.EqualTo("Sequential"));
+        var layers = (JArray)config["config"]!["layers"]!;
+        Assert.That(layers.Select(l => (string?)l["class_name"]), Is.EqualTo(new[] { "InputLayer", "Dense", "BatchNormalization", "Dropout", "Dense" }));
+        Assert.That(layers.All(l => l["module"] is null), "legacy envelopes in .h5 have class_name and config only");
+
+        AssertGroup(layout, "/model_weights");
+        AssertNames(layout, "/model_weights", "layer_names", "hidden", "norm", "drop", "probs");
+        AssertStringAttr(layout, "/model_weights", "backend", "tensorflow");
+        AssertStringAttr(layout, "/model_weights", "keras_version", DeepNet.Keras.Saving.KerasSerializer.KerasVersion);
+        AssertNames(layout, "/model_weights/hidden", "weight_names", "hidden/kernel", "hidden/bias");
+        AssertDataset(layout, "/model_weights/hidden/hidden/kernel", 6, 8);
+        AssertDataset(layout, "/model_weights/hidden/hidden/bias", 8);
+        AssertNames(layout, "/model_weights/norm", "weight_names", "norm/gamma", "norm/beta", "norm/moving_mean", "norm/moving_variance");
+        foreach (var w in new[] { "gamma", "beta", "moving_mean", "moving_variance" }) AssertDataset(layout, $"/model_weights/norm/norm/{w}", 8);
+        AssertNames(layout, "/model_weights/drop", "weight_names");
+        AssertNames(layout, "/model_weights/probs", "weight_names", "probs/kernel", "probs/bias");
+        AssertDataset(layout, "/model_weights/probs/probs/kernel", 8, 3);
+        AssertNames(layout, "/model_weights/top_level_model_weights", "weight_names");
+    }
+
+    [Test]
+    public void SaveH5_Functional_ListsInputLayersAndNewFormInboundNodes()
+    {
+        var model = SavingRoundTripTests.FunctionalTwoInTwoOut();
+        string path = Path.Combine(_dir, "f.h5");
+        model.Save(path);
+        var layout = Layout(path);
+        AssertNames(layout, "/model_weights", "layer_names", model.Layers.Select(l => l.Name).ToArray());
+        Assert.That(model.Layers[0].Name, Is.EqualTo("in_a"), "functional layer_names include the InputLayers");
+        AssertNames(layout, "/model_weights/in_a", "weight_names");
+        AssertNames(layout, "/model_weights/shared", "weight_names", "shared/kernel", "shared/bias");
+        AssertDataset(layout, "/model_weights/shared/shared/kernel", 5, 4);
+        var config = JObject.Parse((string)Attr(layout, "/", "model_config")["value"]!);
+        Assert.That((string?)config["class_name"], Is.EqualTo("Functional"));
+        var cat = ((JArray)config["config"]!["layers"]!).Single(l => (string?)l["name"] == "cat");
+        var args = cat["inbound_nodes"]![0]!["args"]!;
+        Assert.That(args[0]!.Select(t => (string?)t["config"]!["keras_history"]![0]), Is.EqualTo(new[] { "sum", "in_a" }));
+    }
+
+    [Test]
+    public void SaveWeightsH5_Keras2Layout_HasWeightTreeAtTheRoot()
+    {
+        var model = SavingRoundTripTests.SequentialMlp();
+        string path = Path.Combine(_dir, "w.h5");
+        model.SaveWeights(path);
+        var layout = Layout(path);
+        AssertNames(layout, "/", "layer_names", "hidden", "norm", "drop", "probs");
+        AssertStringAttr(layout, "/", "backend", "tensorflow");
+        Assert.That(Node(layout, "/")["attrs"]!["model_config"], Is.Null, "weights-only files have no model_config");
+        AssertDataset(layout, "/hidden/hidden/kernel", 6, 8);
+        AssertNames(layout, "/norm", "weight_names", "norm/gamma", "norm/beta", "norm/moving_mean", "norm/moving_variance");
+    }
+
+    [Test]
+    public void SaveWeights_WeightsH5_HasKeras3LayersVarsLayout()
+    {
+        var model = SavingRoundTripTests.SequentialMlp();
+        string path = Path.Combine(_dir, "m.weights.h5");
+        model.SaveWeights(path);
+        AssertKeras3Weights(Layout(path));
+    }
+
+    private static void AssertKeras3Weights(JObject layout)
+    {
+        AssertGroup(layout, "/layers");
+        AssertGroup(layout, "/vars");
+        // Keys are the snake_case class names, de-duplicated in order; not the layer names.
+        AssertDataset(layout, "/layers/dense/vars/0", 6, 8);
+        AssertDataset(layout, "/layers/dense/vars/1", 8);
+        AssertStringAttr(layout, "/layers/dense/vars", "name", "hidden");
+        for (int i = 0; i < 4; i++) AssertDataset(layout, $"/layers/batch_normalization/vars/{i}", 8);
+        AssertStringAttr(layout, "/layers/batch_normalization/vars", "name", "norm");
+        AssertGroup(layout, "/layers/dropout/vars");
+        Assert.That(((JObject)layout["h5"]!).Properties().Any(p => p.Name.StartsWith("/layers/dropout/vars/", StringComparison.Ordinal)), Is.False);
+        AssertDataset(layout, "/layers/dense_1/vars/0", 8, 3);
+        AssertStringAttr(layout, "/layers/dense_1/vars", "name", "probs");
+        Assert.That(layout["h5"]!["/layers/input_layer"], Is.Null, "a Sequential's layers do not include its InputLayer");
+    }
+
+    [Test]
+    public void SaveKeras_Archive_HasStoredMembersConfigMetadataAndWeights()
+    {
+        var model = SavingRoundTripTests.SequentialMlp();
+        string path = Path.Combine(_dir, "m.keras");
+        model.Save(path);
+        var layout = Layout(path);
+        Assert.That(layout["zip"]!["members"]!.ToObject<string[]>(), Is.EqualTo(new[] { "metadata.json", "config.json", "model.weights.h5" }));
+        Assert.That(layout["zip"]!["stored"]!.ToObject<bool[]>(), Is.All.True, "Keras writes the members uncompressed");
+        Assert.That((string?)layout["metadata"]!["keras_version"], Is.EqualTo(DeepNet.Keras.Saving.KerasSerializer.KerasVersion));
+        Assert.That((string?)layout["metadata"]!["date_saved"], Does.Match(@"^\d{4}-\d\d-\d\d@\d\d:\d\d:\d\d$"));
+        var config = (JObject)layout["config"]!;
+        Assert.That((string?)config["class_name"], Is.EqualTo("Sequential"));
+        Assert.That((string?)config["module"], Is.EqualTo("keras"));
+        Assert.That(config.ContainsKey("registered_name"));
+        var dense = config["config"]!["layers"]![1]!;
+        Assert.That((string?)dense["module"], Is.EqualTo("keras.layers"));
+        Assert.That((string?)dense["class_name"], Is.EqualTo("Dense"));
+        AssertKeras3Weights(layout);
+    }
+}
