@@ -38,6 +38,8 @@ public static class LayerRegistry
         ["GaussianDropout"] = GaussianDropout.FromConfig,
         ["AlphaDropout"] = AlphaDropout.FromConfig,
         ["Sequential"] = Sequential.FromConfig,
+        ["Functional"] = Model.FromConfig,
+        ["Model"] = Model.FromConfig,
         // convolution, pooling, normalization
         ["Conv1D"] = Conv1D.FromConfig,
         ["Conv2D"] = Conv2D.FromConfig,
@@ -121,10 +123,10 @@ public static class LayerRegistry
         bool builtIn = s_factories.ContainsKey(layer.ClassName);
         var envelope = new JObject
         {
-            ["module"] = layer is Sequential ? "keras" : builtIn ? "keras.layers" : null,
+            ["module"] = layer is Sequential ? "keras" : layer.ClassName == "Functional" ? "keras.src.models.functional" : builtIn ? "keras.layers" : null,
             ["class_name"] = layer.ClassName,
             ["config"] = layer.GetConfig(),
-            ["registered_name"] = builtIn ? null : layer.ClassName,
+            ["registered_name"] = layer.ClassName == "Functional" ? "Functional" : builtIn ? null : layer.ClassName,
         };
         if (layer.Built && layer is not InputLayer && layer.InboundNodes.Count > 0 && layer.InboundNodes[0].Inputs.Count == 1)
             envelope["build_config"] = new JObject { ["input_shape"] = layer.InboundNodes[0].Inputs[0].Shape.ToJson() };

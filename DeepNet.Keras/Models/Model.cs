@@ -205,8 +205,12 @@ public partial class Model : Layer
     }
 
     /// <summary>
-    /// The base keys (name, trainable, dtype). The functional graph's layers/inbound_nodes form
-    /// is written by the saving code.
+    /// A functional model's graph config (Keras 3 form, see FunctionalConfig); the base keys for
+    /// a subclassed model.
     /// </summary>
-    public override JObject GetConfig() => base.GetConfig();
+    public override JObject GetConfig() =>
+        IsFunctional && GetType() == typeof(Model) ? FunctionalConfig.Get(this) : base.GetConfig();
+
+    /// <summary>Rebuilds a functional model from its config (class_name "Functional" or "Model").</summary>
+    public static Model FromConfig(JObject config) => FunctionalConfig.FromConfig(config);
 }

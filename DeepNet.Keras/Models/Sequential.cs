@@ -129,7 +129,7 @@ public class Sequential : Model
         return config;
     }
 
-    public static Sequential FromConfig(JObject config)
+    public static new Sequential FromConfig(JObject config)
     {
         LayerConfig.CheckDType(config);
         var model = new Sequential(name: LayerConfig.Name(config), trainable: LayerConfig.Trainable(config));

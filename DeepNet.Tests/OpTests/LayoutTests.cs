@@ -2,7 +2,7 @@ using DeepNet.Memory;
 using DeepNet.Tests.Autograd;
 using static DeepNet.Tests.Autograd.Float64;
 
-namespace DeepNet.Tests.Ops;
+namespace DeepNet.Tests.OpTests;
 
 public class LayoutTests
 {

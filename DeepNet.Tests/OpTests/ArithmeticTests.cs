@@ -3,7 +3,7 @@ using DeepNet.Backends.Cpu;
 using DeepNet.Tests.Autograd;
 using static DeepNet.Tests.Autograd.Float64;
 
-namespace DeepNet.Tests.Ops;
+namespace DeepNet.Tests.OpTests;
 
 public class ArithmeticTests
 {

@@ -1,7 +1,7 @@
 using DeepNet.Memory;
 using DeepNet.Tests.Autograd;
 
-namespace DeepNet.Tests.Ops;
+namespace DeepNet.Tests.OpTests;
 
 public class NormalizationTests
 {

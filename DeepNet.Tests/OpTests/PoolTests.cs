@@ -2,7 +2,7 @@ using DeepNet.Backends;
 using DeepNet.Memory;
 using DeepNet.Tests.Autograd;
 
-namespace DeepNet.Tests.Ops;
+namespace DeepNet.Tests.OpTests;
 
 public class PoolTests
 {

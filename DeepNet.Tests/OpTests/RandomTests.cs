@@ -1,7 +1,7 @@
 using DeepNet.Autograd;
 using DeepNet.Memory;
 
-namespace DeepNet.Tests.Ops;
+namespace DeepNet.Tests.OpTests;
 
 public class RandomTests
 {

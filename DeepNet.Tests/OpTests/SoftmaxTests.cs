@@ -1,6 +1,6 @@
 using DeepNet.Tests.Autograd;
 
-namespace DeepNet.Tests.Ops;
+namespace DeepNet.Tests.OpTests;
 
 public class SoftmaxTests
 {
