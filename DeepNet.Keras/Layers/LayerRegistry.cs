@@ -38,6 +38,8 @@ public static class LayerRegistry
         ["GaussianDropout"] = GaussianDropout.FromConfig,
         ["AlphaDropout"] = AlphaDropout.FromConfig,
         ["Sequential"] = Sequential.FromConfig,
+        ["Functional"] = Model.FromConfig,
+        ["Model"] = Model.FromConfig,
         // convolution, pooling, normalization
         ["Conv1D"] = Conv1D.FromConfig,
         ["Conv2D"] = Conv2D.FromConfig,
@@ -64,8 +66,6 @@ public static class LayerRegistry
         ["LayerNormalization"] = LayerNormalization.FromConfig,
         ["UnitNormalization"] = UnitNormalization.FromConfig,
         ["GroupNormalization"] = GroupNormalization.FromConfig,
-        ["Functional"] = Model.FromConfig,
-        ["Model"] = Model.FromConfig,
         // embedding and recurrent
         ["Embedding"] = Embedding.FromConfig,
         ["SimpleRNNCell"] = SimpleRNNCell.FromConfig,
