@@ -41,9 +41,9 @@ public static class PaddingMath
             }
             case Padding.Causal:
             {
+                // Keras pads k_eff - 1 cells on the left whatever the stride, then runs 'valid'.
                 int output = (length + stride - 1) / stride;
-                int total = Math.Max((output - 1) * stride + effective - length, 0);
-                return (output, total, 0);
+                return (output, effective - 1, 0);
             }
             default:
                 throw new ArgumentOutOfRangeException(nameof(padding), padding, null);
