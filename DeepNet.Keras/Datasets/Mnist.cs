@@ -122,4 +122,45 @@ public static class Mnist
         for (int i = 0; i < count; i++) y[(long)i * classes + split.Labels[start + i]] = 1f;
         return y;
     }
+
+    /// <summary>
+    /// The train/test tensors the example scripts use: images scaled to [0, 1] in
+    /// <paramref name="imageShape"/> per sample, one-hot labels. With the full MNIST files in
+    /// <paramref name="directory"/> (default: Keras's cache) it returns the standard split; when
+    /// only the t10k files are there, the first <paramref name="trainSamples"/> t10k images train
+    /// and the rest test, and <paramref name="log"/> is told so. Returns null, after writing why to
+    /// <paramref name="errors"/>, when no MNIST files are found.
+    /// </summary>
+    public static (Tensor XTrain, Tensor YTrain, Tensor XTest, Tensor YTest)? LoadForExample(
+        string? directory, int trainSamples, int[] imageShape, TextWriter log, TextWriter errors)
+    {
+        string dir = directory ?? DefaultCacheDirectory;
+        if (Find(dir, "t10k-images-idx3-ubyte") is null)
+        {
+            errors.WriteLine(directory is null
+                ? $"MNIST IDX files were not found in Keras's cache {dir}, and they cannot be downloaded from this network. Pass --data DIR, a folder with the MNIST IDX files (e.g. ../shared/datasets/mnist)."
+                : $"MNIST IDX files (t10k-images-idx3-ubyte[.gz], ...) were not found in {dir}. Pass --data DIR, a folder with the MNIST IDX files.");
+            return null;
+        }
+        if (HasTrainingSet(dir))
+        {
+            var (train, test) = Load(dir);
+            return (Images(train, 0, train.Count, imageShape), Labels(train, 0, train.Count),
+                Images(test, 0, test.Count, imageShape), Labels(test, 0, test.Count));
+        }
+        var t10k = LoadTestOnly(dir);
+        if (trainSamples <= 0 || trainSamples >= t10k.Count)
+            throw new ArgumentOutOfRangeException(nameof(trainSamples), $"--train-samples must be between 1 and {t10k.Count - 1}; got {trainSamples}.");
+        log.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"Only the t10k files are in {dir}: training on the first {trainSamples} t10k images and testing on the last {t10k.Count - trainSamples}."));
+        int rest = t10k.Count - trainSamples;
+        return (Images(t10k, 0, trainSamples, imageShape), Labels(t10k, 0, trainSamples),
+            Images(t10k, trainSamples, rest, imageShape), Labels(t10k, trainSamples, rest));
+    }
+
+    private static Tensor Images(Split s, int start, int count, int[] imageShape) =>
+        Tensor.FromArray(ToFloatRows(s, start, count), new Shape([count, .. imageShape]));
+
+    private static Tensor Labels(Split s, int start, int count) =>
+        Tensor.FromArray(ToOneHot(s, start, count), new Shape(count, 10));
 }

@@ -1,3 +1,4 @@
+using DeepNet.Keras.Datasets;
 // Port of Keras's examples/mnist_cnn.py: trains a simple convnet on MNIST.
 // Keras's script gets to about 99.25% test accuracy after 12 epochs on the full 60k training set.
 // The 2017 script used Adadelta(lr=1.0); Adadelta's default learning rate is now 0.001, which barely
@@ -25,7 +26,7 @@ root.SetAction(parse =>
 {
     Backend.Use(parse.GetValue(backendOption)!);
     if (parse.GetValue(seedOption) is int seed) KerasRandom.SetSeed(seed);
-    var data = MnistData.Load(parse.GetValue(dataOption), parse.GetValue(trainSamplesOption));
+    var data = Mnist.LoadForExample(parse.GetValue(dataOption), parse.GetValue(trainSamplesOption), [28, 28, 1], Console.Out, Console.Error);
     if (data is null) return 2;
     var (xTrain, yTrain, xTest, yTest) = data.Value;
     Console.WriteLine($"x_train shape: {xTrain.Shape}");

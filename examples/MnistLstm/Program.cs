@@ -1,3 +1,4 @@
+using DeepNet.Keras.Datasets;
 // MNIST as sequences: each image is read as 28 timesteps (its rows) of 28 pixels by an LSTM of
 // 128 units, followed by Dense 10 softmax; categorical cross-entropy, Adam at Keras's defaults.
 using System.CommandLine;
@@ -23,7 +24,7 @@ root.SetAction(parse =>
 {
     Backend.Use(parse.GetValue(backendOption)!);
     if (parse.GetValue(seedOption) is int seed) KerasRandom.SetSeed(seed);
-    var data = MnistData.Load(parse.GetValue(dataOption), parse.GetValue(trainSamplesOption));
+    var data = Mnist.LoadForExample(parse.GetValue(dataOption), parse.GetValue(trainSamplesOption), [28, 28], Console.Out, Console.Error);
     if (data is null) return 2;
     var (xTrainFlat, yTrain, xTestFlat, yTest) = data.Value;
     // (samples, 784) → (samples, 28 rows, 28 pixels): row-major, so a reshape.

@@ -24,7 +24,7 @@ root.SetAction(parse =>
 {
     Backend.Use(parse.GetValue(backendOption)!);
     if (parse.GetValue(seedOption) is int seed) KerasRandom.SetSeed(seed);
-    var data = MnistData.Load(parse.GetValue(dataOption), parse.GetValue(trainSamplesOption));
+    var data = Mnist.LoadForExample(parse.GetValue(dataOption), parse.GetValue(trainSamplesOption), [784], Console.Out, Console.Error);
     if (data is null) return 2;
     var (xTrain, yTrain, xTest, yTest) = data.Value;
     Console.WriteLine($"{xTrain.Shape[0]} train samples");
