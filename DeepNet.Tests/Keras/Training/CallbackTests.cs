@@ -90,14 +90,28 @@ public class CallbackTests
     }
 
     [Test]
-    public void ModelCheckpoint_FillsTheTemplate_AndCallsTheSavingHook()
+    public void ModelCheckpoint_FillsTheTemplate_AndSavesTheWeights()
     {
-        var checkpoint = new ModelCheckpoint("weights.{epoch:02d}-{val_loss:.2f}.h5", saveWeightsOnly: true);
-        Assert.That(checkpoint.FilePathFor(2, null, new Dictionary<string, double> { ["val_loss"] = 0.12345 }), Is.EqualTo("weights.03-0.12.h5"));
-        var (model, x, y) = Problem();
-        var e = Assert.Throws<NotSupportedException>(() => model.Fit(x, y, epochs: 1, verbose: 0, callbacks: [Monitored(0.5), checkpoint]));
-        Assert.That(e!.Message, Does.Contain("saving comes with the saving issue"));
-        Assert.That(checkpoint.SavedPaths, Is.EqualTo(new[] { "weights.01-0.50.h5" }));
+        string dir = Directory.CreateTempSubdirectory("deepnet-checkpoint").FullName;
+        try
+        {
+            var checkpoint = new ModelCheckpoint(Path.Combine(dir, "weights.{epoch:02d}-{val_loss:.2f}.h5"), saveWeightsOnly: true);
+            Assert.That(checkpoint.FilePathFor(2, null, new Dictionary<string, double> { ["val_loss"] = 0.12345 }),
+                Is.EqualTo(Path.Combine(dir, "weights.03-0.12.h5")));
+            var (model, x, y) = Problem();
+            model.Fit(x, y, epochs: 1, verbose: 0, callbacks: [Monitored(0.5), checkpoint]);
+            string saved = Path.Combine(dir, "weights.01-0.50.h5");
+            Assert.That(checkpoint.SavedPaths, Is.EqualTo(new[] { saved }));
+            Assert.That(File.Exists(saved), Is.True, "the checkpoint file was written");
+            var before = model.GetWeightArrays();
+            model.SetWeights(before.Select(w => new float[w.Length]).ToArray());
+            model.LoadWeights(saved);
+            Assert.That(model.GetWeightArrays(), Is.EqualTo(before), "the checkpoint holds the weights of epoch 1");
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
     }
 
     [Test]
