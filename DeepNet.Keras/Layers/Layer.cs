@@ -317,6 +317,13 @@ public abstract class Layer
     public virtual Tensor? ComputeMask(Tensor inputs, Tensor? mask) => SupportsMasking ? mask : null;
 
     /// <summary>
+    /// The mask of the first output of a call on several inputs; the default hands a single input
+    /// to <see cref="ComputeMask(Tensor, Tensor?)"/> and drops masks otherwise (merge layers combine them).
+    /// </summary>
+    public virtual Tensor? ComputeMask(IReadOnlyList<Tensor> inputs, IReadOnlyList<Tensor?> masks) =>
+        inputs.Count == 1 ? ComputeMask(inputs[0], masks[0]) : null;
+
+    /// <summary>
     /// Calls the layer with the masks of its inputs (null entries: no mask). The default gives a
     /// single input's mask to <c>Call(Tensor, training, mask)</c> and ignores masks otherwise;
     /// layers with several outputs that read masks override it.

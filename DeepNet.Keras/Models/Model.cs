@@ -173,7 +173,7 @@ public partial class Model : Layer
             }
             var outs = node.Layer.CallMasked(args, argMasks, training);
             for (int i = 0; i < outs.Length; i++) values[node.Outputs[i]] = outs[i];
-            if (args.Length == 1 && outs.Length >= 1) masks[node.Outputs[0]] = node.Layer.ComputeMask(args[0], argMasks[0]);
+            if (outs.Length >= 1) masks[node.Outputs[0]] = node.Layer.ComputeMask(args, argMasks);
         }
         var result = new Tensor[_outputs!.Length];
         for (int i = 0; i < result.Length; i++) result[i] = values[_outputs[i]];

@@ -13,6 +13,9 @@ public sealed class Activation : Layer
 
     public override string ClassName => "Activation";
 
+    /// <summary>Passes its input's mask on (Keras <c>supports_masking = True</c>).</summary>
+    public override bool SupportsMasking => true;
+
     public ActivationFunction Function { get; }
 
     public override Tensor Call(Tensor inputs, bool training = false, Tensor? mask = null) => Function.Call(inputs);

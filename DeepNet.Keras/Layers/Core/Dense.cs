@@ -49,6 +49,9 @@ public sealed class Dense : Layer
 
     public override string ClassName => "Dense";
 
+    /// <summary>Passes its input's mask on (Keras <c>supports_masking = True</c>).</summary>
+    public override bool SupportsMasking => true;
+
     public int Units { get; }
 
     public ActivationFunction Activation { get; }

@@ -21,6 +21,26 @@ public sealed class Concatenate : Layer
 
     public override Tensor[] Call(IReadOnlyList<Tensor> inputs, bool training = false) => [Ops.Concat(inputs, Axis)];
 
+    /// <summary>
+    /// Keras <c>Concatenate.compute_mask</c>: an input without a mask counts as all kept; along
+    /// the feature axis a timestep is kept where any input keeps it, along an earlier axis the
+    /// masks are concatenated like the values.
+    /// </summary>
+    public override Tensor? ComputeMask(IReadOnlyList<Tensor> inputs, IReadOnlyList<Tensor?> masks)
+    {
+        if (masks.All(m => m is null)) return null;
+        int axis = inputs[0].Shape.NormalizeAxis(Axis);
+        var filled = new Tensor[masks.Count];
+        for (int i = 0; i < filled.Length; i++)
+        {
+            filled[i] = masks[i] ?? Tensor.Ones(new Shape(inputs[i].Shape.ToArray()[..^1]), inputs[i].Backend);
+        }
+        if (axis < inputs[0].Rank - 1) return Ops.Concat(filled, axis);
+        var any = filled[0];
+        for (int i = 1; i < filled.Length; i++) any = Ops.Maximum(any, filled[i]);
+        return any;
+    }
+
     public override KerasShape[] ComputeOutputShape(IReadOnlyList<KerasShape> inputShapes)
     {
         if (inputShapes.Count < 1)

@@ -21,6 +21,17 @@ public abstract class Merge : Layer
 
     public override void Build(IReadOnlyList<KerasShape> inputShapes) => ComputeOutputShape(inputShapes);
 
+    /// <summary>A timestep is kept where every input that has a mask keeps it (Keras <c>Merge.compute_mask</c>).</summary>
+    public override Tensor? ComputeMask(IReadOnlyList<Tensor> inputs, IReadOnlyList<Tensor?> masks)
+    {
+        Tensor? combined = null;
+        foreach (var mask in masks)
+        {
+            if (mask is not null) combined = combined is null ? mask : Ops.Minimum(combined, mask);
+        }
+        return combined;
+    }
+
     public override Tensor[] Call(IReadOnlyList<Tensor> inputs, bool training = false)
     {
         CheckCount(inputs.Count);

@@ -60,6 +60,9 @@ public sealed class GRU : RNN
         cellConfig.Remove("batch_input_shape");
         cellConfig.Remove("batch_shape");
         cellConfig.Remove("input_shape");
+        // reset_after appeared in Keras 2.1.3 and every later version writes it: a config without
+        // the key comes from a Keras that only had the reset-before form.
+        if (cellConfig["reset_after"] is null) cellConfig["reset_after"] = false;
         return cellConfig;
     }
 }

@@ -24,6 +24,9 @@ public sealed class Dropout : Layer
 
     public override string ClassName => "Dropout";
 
+    /// <summary>Passes its input's mask on (Keras <c>supports_masking = True</c>).</summary>
+    public override bool SupportsMasking => true;
+
     public float Rate { get; }
 
     public int?[]? NoiseShape { get; }

@@ -67,28 +67,39 @@ public class FixtureLoadTests
         for (int i = 0; i < a.Length; i++) Assert.That(a[i], Is.EqualTo(b[i]), $"weight {i}");
     }
 
-    // Until the recurrent and wrapper layers exist, these models must fail with one message
-    // that lists every missing layer class at once.
-    [TestCase("lee_mnist_lstm_tf2/mnist_rnn.h5", new[] { "LSTM" })]
-    [TestCase("khushibung05_imdb_gru/gru_model.h5", new[] { "Embedding", "GRU" })]
-    public void LoadModel_ModelWithUnsupportedLayers_ListsEveryMissingClassAtOnce(string file, string[] missing)
+    [Test]
+    public void LoadModel_Keras2LegacyH5_LeeStackedLstm_ReproducesFirstOutputsAndLabels()
     {
-        string path = KerasFixtures.Require(file.Split('/'));
-        var absent = missing.Where(c => !DeepNet.Keras.Layers.LayerRegistry.IsRegistered(c)).ToArray();
-        if (absent.Length == 0) Assert.Ignore($"{string.Join(", ", missing)} are implemented now; the fixture should load instead.");
-        var e = Assert.Throws<UnsupportedLayersException>(() => KerasModels.LoadModel(path))!;
-        Assert.That(e.ClassNames, Is.EquivalentTo(absent));
-        Assert.That(e.Message, Does.Contain(path));
-        foreach (var c in absent) Assert.That(e.Message, Does.Contain(c));
+        string path = KerasFixtures.Require("lee_mnist_lstm_tf2", "mnist_rnn.h5");
+        var model = KerasModels.LoadModel(path);
+        using var images = KerasFixtures.MnistFirst(MnistRows, 1f / 255f);
+        using var x = images.Reshape(MnistRows, 28, 28);
+        using var y = model.Predict(x);
+        KerasFixtures.AssertMatches(y, KerasFixtures.File("lee_mnist_lstm_tf2", "expected_output_first100.npy"));
+        var expectedLabels = Npy.Read(KerasFixtures.File("lee_mnist_lstm_tf2", "pred_labels_t10k.npy")).ToInt32().Take(MnistRows);
+        Assert.That(KerasFixtures.ArgMax(y), Is.EqualTo(expectedLabels));
     }
 
     [Test]
-    public void ModelFromJson_Keras2MultiIoGruJson_ListsEveryMissingClassAtOnce()
+    public void LoadModel_Keras3LegacyH5_ImdbEmbeddingGru_ReproducesExpectedOutputs()
+    {
+        string path = KerasFixtures.Require("khushibung05_imdb_gru", "gru_model.h5");
+        var model = KerasModels.LoadModel(path);
+        using var x = Npy.Load(KerasFixtures.File("khushibung05_imdb_gru", "input.npy"));
+        using var y = model.Predict(x);
+        KerasFixtures.AssertMatches(y, KerasFixtures.File("khushibung05_imdb_gru", "expected_output.npy"));
+    }
+
+    [Test]
+    public void ModelFromJson_Keras2MultiIoGru_MaskingAndTimeDistributed_ReproducesExpectedOutputs()
     {
         string json = File.ReadAllText(KerasFixtures.Require("ann2018_gru_multi_io", "model_gru.json"));
-        var missing = new[] { "GRU", "TimeDistributed" }.Where(c => !DeepNet.Keras.Layers.LayerRegistry.IsRegistered(c)).ToArray();
-        if (missing.Length == 0) Assert.Ignore("GRU and TimeDistributed are implemented now; the fixture should load instead.");
-        var e = Assert.Throws<UnsupportedLayersException>(() => KerasModels.ModelFromJson(json))!;
-        Assert.That(e.ClassNames, Is.EquivalentTo(missing));
+        var model = KerasModels.ModelFromJson(json);
+        model.LoadWeights(KerasFixtures.File("ann2018_gru_multi_io", "model_gru.h5"));
+        using var x0 = Npy.Load(KerasFixtures.File("ann2018_gru_multi_io", "input_0.npy"));
+        using var x1 = Npy.Load(KerasFixtures.File("ann2018_gru_multi_io", "input_1.npy"));
+        var y = model.PredictMany([x0, x1]);
+        KerasFixtures.AssertMatches(y[0], KerasFixtures.File("ann2018_gru_multi_io", "expected_output_0.npy"));
+        KerasFixtures.AssertMatches(y[1], KerasFixtures.File("ann2018_gru_multi_io", "expected_output_1.npy"));
     }
 }
