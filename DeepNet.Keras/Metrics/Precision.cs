@@ -3,69 +3,23 @@ using Newtonsoft.Json.Linq;
 namespace DeepNet.Keras.Metrics;
 
 /// <summary>
-/// TP / (TP + FP) over everything seen (Keras <c>Precision</c>: thresholds 0.5, or −∞ with
-/// <c>top_k</c>; optional <c>class_id</c>). A score counts as positive when strictly above the
-/// threshold. With several thresholds <see cref="Result"/> is the first one's value and
-/// <see cref="ResultPerThreshold"/> gives them all.
+/// TP / (TP + FP) over everything seen (Keras <c>Precision</c>); see <see cref="ThresholdRatioMetric"/>
+/// for thresholds, <c>top_k</c> and <c>class_id</c>.
 /// </summary>
-public sealed class Precision : Metric
+public sealed class Precision : ThresholdRatioMetric
 {
-    private readonly double[]? _initThresholds;
-    private readonly ConfusionCounts _counts;
-
     public Precision(double[]? thresholds = null, int? topK = null, int? classId = null, string? name = null)
-        : base(name ?? MetricNames.Unique("precision"))
+        : base(thresholds, topK, classId, name ?? MetricNames.Unique("precision"), "Precision")
     {
-        _initThresholds = thresholds is null ? null : (double[])thresholds.Clone();
-        TopK = topK;
-        ClassId = classId;
-        var used = ThresholdList.Parse(thresholds, topK is null ? 0.5 : ConfusionCounts.NegativeInfinity, "Precision");
-        _counts = new ConfusionCounts(used, ConfusionCounts.IsEvenlyDistributed(used));
     }
-
-    public IReadOnlyList<double> Thresholds => _counts.Thresholds;
-
-    public int? TopK { get; }
-
-    public int? ClassId { get; }
 
     public override string ClassName => "Precision";
 
-    public override void UpdateState(Tensor yTrue, Tensor yPred, Tensor? sampleWeight = null)
-    {
-        ArgumentNullException.ThrowIfNull(yTrue);
-        ArgumentNullException.ThrowIfNull(yPred);
-        var (labels, scores, weights) = ConfusionCounts.Prepare(yTrue, yPred, sampleWeight, TopK, ClassId, Name);
-        _counts.Update(labels, scores, weights);
-    }
-
-    public override double Result() => ResultPerThreshold()[0];
-
-    public double[] ResultPerThreshold()
-    {
-        var result = new double[_counts.Thresholds.Length];
-        for (int i = 0; i < result.Length; i++)
-        {
-            double denominator = _counts.TruePositives[i] + _counts.FalsePositives[i];
-            result[i] = denominator == 0 ? 0 : _counts.TruePositives[i] / denominator;
-        }
-        return result;
-    }
-
-    public override void ResetState() => _counts.Reset();
-
-    public override JObject GetConfig()
-    {
-        var config = base.GetConfig();
-        config["thresholds"] = ThresholdList.ToToken(_initThresholds);
-        config["top_k"] = TopK is int k ? new JValue(k) : JValue.CreateNull();
-        config["class_id"] = ClassId is int c ? new JValue(c) : JValue.CreateNull();
-        return config;
-    }
+    private protected override double[] OtherCounts => Counts.FalsePositives;
 
     public static Precision FromConfig(JObject config)
     {
-        ArgumentNullException.ThrowIfNull(config);
-        return new Precision(ThresholdList.Read(config["thresholds"]), config.Value<int?>("top_k"), config.Value<int?>("class_id"), config.Value<string?>("name"));
+        var (thresholds, topK, classId, name) = ReadConfig(config);
+        return new Precision(thresholds, topK, classId, name);
     }
 }
