@@ -15,6 +15,7 @@ public static partial class Ops
         CheckFloat(kind.ToString(), x);
         var y = NewLike(x, x.Shape);
         x.Backend.Activation(kind, x, null, y, alpha);
+        if (kind == ActivationKind.Sigmoid) RememberSigmoidLogits(y, x);
         if (Recording)
         {
             GradientTape.Record(kind.ToString(), y, [x], (dy, _) =>

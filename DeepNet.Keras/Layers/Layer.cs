@@ -164,6 +164,18 @@ public abstract class Layer
     /// <summary>Stops tracking <paramref name="layer"/> (Sequential.Pop).</summary>
     protected internal void Untrack(Layer layer) => _layers.Remove(layer);
 
+    /// <summary>
+    /// Puts <paramref name="ordered"/> first among the tracked sublayers, in that order, after
+    /// untracking <paramref name="previous"/>: a functional graph's layers lead, in graph order,
+    /// so that <see cref="Weights"/> follows the layers as Keras's does.
+    /// </summary>
+    protected internal void TrackInOrder(IEnumerable<Layer> previous, IReadOnlyList<Layer> ordered)
+    {
+        foreach (var layer in previous) _layers.Remove(layer);
+        foreach (var layer in ordered) _layers.Remove(layer);
+        _layers.InsertRange(0, ordered);
+    }
+
     /// <summary>Marks the layer unbuilt again (a Sequential that lost its layers).</summary>
     protected void ResetBuilt() => Built = false;
 

@@ -37,6 +37,8 @@ public sealed class BinaryCrossentropy : Loss
         var labels = LabelSmoothing > 0
             ? Ops.Affine(yTrue, (float)(1.0 - LabelSmoothing), (float)(0.5 * LabelSmoothing))
             : yTrue;
+        if (!FromLogits && Ops.TryGetSigmoidLogits(yPred, out var logits))
+            return Ops.Mean(Elementwise(labels, logits, fromLogits: true), [Axis]); // as Keras's TensorFlow backend: no clipping
         return Ops.Mean(Elementwise(labels, yPred, FromLogits), [Axis]);
     }
 

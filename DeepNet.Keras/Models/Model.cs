@@ -110,8 +110,7 @@ public partial class Model : Layer
         {
             if (!layers.Contains(node.Layer)) layers.Add(node.Layer);
         }
-        foreach (var old in _graphLayers) Untrack(old);
-        foreach (var layer in layers) Track(layer);
+        TrackInOrder(_graphLayers, layers);
         _inputs = inputs.ToArray();
         _outputs = outputs.ToArray();
         _nodes = order;

@@ -87,7 +87,9 @@ public sealed class Dense : Layer
     public override Tensor Call(Tensor inputs, bool training = false, Tensor? mask = null)
     {
         // A fused kernel when the backend has the activation, else the op after the affine part.
-        if (Activation.Kind is ActivationKind kind)
+        // Sigmoid stays separate so that its output remembers the logits, from which binary
+        // cross-entropy then computes (as Keras's TensorFlow backend does).
+        if (Activation.Kind is ActivationKind kind && kind != ActivationKind.Sigmoid)
             return Ops.Dense(inputs, _kernel!.Value, _bias?.Value, kind, Activation.Alpha);
         var z = Ops.Dense(inputs, _kernel!.Value, _bias?.Value);
         return Activation.Call(z);
