@@ -17,6 +17,38 @@ public partial class Model
         (output ?? Console.Out).Write(text);
     }
 
+    // Cell widths (inside the borders, padding included) of Keras 3's tables: 88 columns with
+    // column stops at 0.45/0.80/1.0 for sequential-like models, 108 with 0.30/0.56/0.74/1.0 otherwise.
+    private static readonly int[] s_sequentialWidths = RichColumnWidths([0.45, 0.80, 1.0], 88);
+    private static readonly int[] s_functionalWidths = RichColumnWidths([0.30, 0.56, 0.74, 1.0], 108);
+
+    /// <summary>
+    /// The widths `rich` gives Keras's fixed-width columns in a table of <paramref name="lineLength"/>
+    /// columns: each column's share of the line (from its stop) plus one space of padding on either
+    /// side; when that overflows the line less its borders, the excess is taken from the columns in
+    /// turn, each giving its rounded share of what is left to take (Python's round, half to even).
+    /// </summary>
+    internal static int[] RichColumnWidths(double[] stops, int lineLength)
+    {
+        var widths = new int[stops.Length];
+        int current = 0;
+        for (int i = 0; i < stops.Length; i++)
+        {
+            int width = (int)(stops[i] * lineLength) - current;
+            current += width;
+            widths[i] = width + 2;
+        }
+        int available = lineLength - (stops.Length + 1);
+        int excess = widths.Sum() - available;
+        for (int i = 0, left = widths.Length; excess > 0 && i < widths.Length; i++, left--)
+        {
+            int take = Math.Min(widths[i], (int)Math.Round((double)excess / left, MidpointRounding.ToEven));
+            widths[i] -= take;
+            excess -= take;
+        }
+        return widths;
+    }
+
     /// <summary>The summary table as text (lines end with \n).</summary>
     public string SummaryText()
     {
@@ -24,8 +56,7 @@ public partial class Model
         bool sequentialLike = IsSequentialLike();
         string[] header = sequentialLike ? ["Layer (type)", "Output Shape", "Param #"] : ["Layer (type)", "Output Shape", "Param #", "Connected to"];
         bool[] right = sequentialLike ? [false, false, true] : [false, false, true, false];
-        // Cell widths (inside the borders, padding included) of Keras 3's 88- and 108-column tables.
-        int[] widths = sequentialLike ? [38, 29, 17] : [31, 31, 12, 29];
+        int[] widths = sequentialLike ? s_sequentialWidths : s_functionalWidths;
 
         var sb = new StringBuilder();
         sb.Append($"Model: \"{Name}\"\n");
