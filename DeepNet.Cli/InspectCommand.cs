@@ -23,7 +23,8 @@ public static class InspectCommand
         };
         maxLength.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<int>() < 0) result.AddError("--max-value-length must be 0 or more.");
+            if (result.Tokens.Count == 1 && int.TryParse(result.Tokens[0].Value, out int n) && n < 0)
+                result.AddError($"--max-value-length must be 0 or more; received {n}.");
         });
         var command = new Command("inspect", "List the HDF5 groups, datasets (shape, dtype) and attributes of a Keras file; for .keras also its zip entries.")
         {

@@ -29,7 +29,9 @@ public static class PredictCommand
         var batchSize = new Option<int>("--batch-size") { Description = "Samples per batch (Keras's default: 32).", DefaultValueFactory = _ => DefaultBatchSize };
         batchSize.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<int>() < 1) result.AddError($"--batch-size must be a positive integer; received {result.GetValueOrDefault<int>()}.");
+            // Text that is not a number at all is reported by the parser itself.
+            if (result.Tokens.Count == 1 && int.TryParse(result.Tokens[0].Value, out int n) && n < 1)
+                result.AddError($"--batch-size must be a positive integer; received {n}.");
         });
         var backend = new Option<string?>("--backend") { Description = "cpu, cuda or auto (default: DEEPNET_BACKEND, else auto)." };
         backend.AcceptOnlyFromAmong("cpu", "cuda", "auto");
