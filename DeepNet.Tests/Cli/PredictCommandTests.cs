@@ -1,3 +1,4 @@
+using DeepNet.Keras.Datasets;
 using DeepNet.Numpy;
 using DeepNet.Tests.Keras.Saving;
 
@@ -95,6 +96,25 @@ public class PredictCommandTests
         KerasFixtures.AssertMatches(y, KerasFixtures.File("dnnrepair_mnist_cnn", "expected_output_first100.npy"));
         var expectedLabels = Npy.Read(KerasFixtures.File("dnnrepair_mnist_cnn", "pred_labels_t10k.npy")).ToInt32().Take(100);
         Assert.That(KerasFixtures.ArgMax(y), Is.EqualTo(expectedLabels));
+    }
+
+    [Test]
+    [Category("Slow")]
+    public void Predict_AllTenThousandTestImages_DnnRepairCnn_ReproducesEveryPredictedLabel()
+    {
+        string model = KerasFixtures.Require("dnnrepair_mnist_cnn", "saved-model-01-0.96.hdf5");
+        string mnist = TestPaths.SharedFile("datasets", "mnist");
+        if (!Directory.Exists(mnist)) Assert.Ignore($"The MNIST dataset is not at {mnist}.");
+        var t10k = Mnist.LoadTestOnly(mnist);
+        string images = _temp.File("t10k_uint8.npy");
+        Npy.Save(images, t10k.Images, new Shape(t10k.Count, t10k.Rows, t10k.Columns));
+
+        var result = CliRun.Run("predict", model, "--input", images, "--output-dir", Out, "--batch-size", "500");
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
+        using var y = Output(0);
+        var expected = Npy.Read(KerasFixtures.File("dnnrepair_mnist_cnn", "pred_labels_t10k.npy")).ToInt32();
+        Assert.That(expected, Has.Length.EqualTo(10_000));
+        Assert.That(KerasFixtures.ArgMax(y), Is.EqualTo(expected));
     }
 
     [TestCase("resnet_mnist.h5")]
