@@ -60,7 +60,7 @@ Task("Pack")
     .IsDependentOn("Build")
     .Does(() =>
 {
-    foreach (var project in new[] { "./DeepNet.Core/DeepNet.Core.csproj", "./DeepNet.Cuda/DeepNet.Cuda.csproj", "./DeepNet.Keras/DeepNet.Keras.csproj" })
+    foreach (var project in new[] { "./DeepNet.Core/DeepNet.Core.csproj", "./DeepNet.Cuda/DeepNet.Cuda.csproj", "./DeepNet.Keras/DeepNet.Keras.csproj", "./DeepNet.Cli/DeepNet.Cli.csproj" })
     {
         DotNetPack(project, new DotNetPackSettings
         {
