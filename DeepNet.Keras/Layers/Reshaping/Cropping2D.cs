@@ -11,7 +11,7 @@ public sealed class Cropping2D : Layer
     /// <param name="cropping">[n], [rows, cols] or [top, bottom, left, right].</param>
     public Cropping2D(int[]? cropping = null, string? dataFormat = null, string? name = null, bool trainable = true) : base(name, trainable)
     {
-        Cropping = FourSides(cropping ?? [0], "cropping");
+        Cropping = ConvArgs.Sides(cropping ?? [0], 2, "cropping");
         DataFormat = ConvArgs.DataFormat(dataFormat);
         InputSpec = new InputSpec(ndim: 4);
     }
@@ -25,21 +25,7 @@ public sealed class Cropping2D : Layer
 
     private int RowAxis => DataFormat == "channels_first" ? 2 : 1;
 
-    /// <summary>Keras's forms: n; (rows, cols); ((top, bottom), (left, right)) given flat.</summary>
-    internal static int[] FourSides(int[] values, string name)
-    {
-        int[] four = values.Length switch
-        {
-            1 => [values[0], values[0], values[0], values[0]],
-            2 => [values[0], values[0], values[1], values[1]],
-            4 => (int[])values.Clone(),
-            _ => throw new ArgumentException($"`{name}` should be an int, a tuple of 2 ints or a tuple of 2 tuples of 2 ints. Received: {name}=({string.Join(", ", values)})", name),
-        };
-        if (four.Any(v => v < 0)) throw new ArgumentException($"`{name}` cannot be negative. Received: {name}=({string.Join(", ", values)})", name);
-        return four;
-    }
-
-    /// <summary>Reads an int, a pair, or a pair of pairs from a config, flat.</summary>
+    /// <summary>Reads an int, ints, or pairs from a config, flat.</summary>
     internal static int[]? ReadPairs(JToken? token) => token switch
     {
         null or { Type: JTokenType.Null } => null,
@@ -72,7 +58,7 @@ public sealed class Cropping2D : Layer
     public override JObject GetConfig()
     {
         var config = base.GetConfig();
-        config["cropping"] = new JArray(LayerConfig.ToJson(Cropping[..2]), LayerConfig.ToJson(Cropping[2..]));
+        config["cropping"] = ConvArgs.SidesJson(Cropping);
         config["data_format"] = DataFormat;
         return config;
     }

@@ -12,7 +12,7 @@ public sealed class ZeroPadding2D : Layer
     /// <param name="padding">[n], [rows, cols] or [top, bottom, left, right].</param>
     public ZeroPadding2D(int[]? padding = null, string? dataFormat = null, string? name = null, bool trainable = true) : base(name, trainable)
     {
-        Padding = Cropping2D.FourSides(padding ?? [1], "padding");
+        Padding = ConvArgs.Sides(padding ?? [1], 2, "padding");
         DataFormat = ConvArgs.DataFormat(dataFormat);
         InputSpec = new InputSpec(ndim: 4);
     }
@@ -48,7 +48,7 @@ public sealed class ZeroPadding2D : Layer
     public override JObject GetConfig()
     {
         var config = base.GetConfig();
-        config["padding"] = new JArray(LayerConfig.ToJson(Padding[..2]), LayerConfig.ToJson(Padding[2..]));
+        config["padding"] = ConvArgs.SidesJson(Padding);
         config["data_format"] = DataFormat;
         return config;
     }
