@@ -157,6 +157,30 @@ public static partial class Ops
         return y;
     }
 
+    /// <summary>
+    /// Transposed 1-D convolution: x (N, L, in), kernel (k, filters, in) as Keras stores it →
+    /// (N, OL, filters). Runs as Conv2DTranspose with height 1.
+    /// </summary>
+    public static Tensor Conv1DTranspose(Tensor x, Tensor kernel, int stride = 1, Padding padding = Padding.Valid,
+        int? outputPadding = null, int dilation = 1)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(kernel);
+        CheckRank("Conv1DTranspose", x, 3);
+        CheckRank("Conv1DTranspose", kernel, 3, "kernel");
+        if (kernel.Shape[2] != x.Shape[2])
+            throw new ShapeMismatchException("Conv1DTranspose", $"kernel {kernel.Shape} expects {kernel.Shape[2]} input channels, got x {x.Shape}.");
+        var x4 = Reshape(x, x.Shape[0], 1, x.Shape[1], x.Shape[2]);
+        var k4 = Reshape(kernel, 1, kernel.Shape[0], kernel.Shape[1], kernel.Shape[2]);
+        (int, int)? padding2 = outputPadding is int p ? (0, p) : null;
+        var y4 = Conv2DTranspose(x4, k4, (1, stride), padding, padding2, (1, dilation));
+        var y = Reshape(y4, y4.Shape[0], y4.Shape[2], y4.Shape[3]);
+        Release(x4);
+        Release(k4);
+        Release(y4);
+        return y;
+    }
+
     /// <summary>Keras's deconv_output_length (keras-compat §4.4).</summary>
     private static int TransposedLength(int length, int kernel, int stride, int dilation, Padding padding, int? outputPadding)
     {

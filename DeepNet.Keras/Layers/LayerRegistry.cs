@@ -77,6 +77,17 @@ public static class LayerRegistry
         ["GRU"] = GRU.FromConfig,
         ["Bidirectional"] = Bidirectional.FromConfig,
         ["TimeDistributed"] = TimeDistributed.FromConfig,
+        // 3-D convolution, pooling and reshaping; 1-D transposed and separable convolutions
+        ["Conv3D"] = Conv3D.FromConfig,
+        ["MaxPooling3D"] = MaxPooling3D.FromConfig,
+        ["AveragePooling3D"] = AveragePooling3D.FromConfig,
+        ["GlobalMaxPooling3D"] = GlobalMaxPooling3D.FromConfig,
+        ["GlobalAveragePooling3D"] = GlobalAveragePooling3D.FromConfig,
+        ["ZeroPadding3D"] = ZeroPadding3D.FromConfig,
+        ["Cropping3D"] = Cropping3D.FromConfig,
+        ["UpSampling3D"] = UpSampling3D.FromConfig,
+        ["Conv1DTranspose"] = Conv1DTranspose.FromConfig,
+        ["SeparableConv1D"] = SeparableConv1D.FromConfig,
     };
 
     private static readonly object s_lock = new();

@@ -8,8 +8,8 @@ namespace DeepNet.Keras.Layers;
 /// <summary>
 /// 1-D convolution (Keras <c>keras.layers.Conv1D</c>): kernel (k, in/groups, filters), bias
 /// (filters,). Keras defaults: strides=1, padding="valid", data_format="channels_last",
-/// dilation_rate=1, groups=1, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
-/// bias_initializer="zeros".
+/// dilation_rate=1, groups=1, activation=None, use_bias=True,
+/// kernel_initializer="glorot_uniform", bias_initializer="zeros".
 /// </summary>
 public sealed class Conv1D : BaseConv
 {
@@ -28,14 +28,11 @@ public sealed class Conv1D : BaseConv
     {
     }
 
+    private Conv1D(JObject config) : base(1, config)
+    {
+    }
+
     public override string ClassName => "Conv1D";
 
-    public static Conv1D FromConfig(JObject config)
-    {
-        var a = Args.Read(config);
-        return new Conv1D(a.Filters, a.KernelSize, a.Strides, a.Padding, a.DataFormat, a.DilationRate, a.Groups, a.Activation, a.UseBias,
-            a.KernelInitializer, a.BiasInitializer, a.KernelRegularizer, a.BiasRegularizer, a.ActivityRegularizer,
-            a.KernelConstraint, a.BiasConstraint, a.Name, a.Trainable)
-        { InputShape = LayerConfig.InputShape(config) };
-    }
+    public static Conv1D FromConfig(JObject config) => new(config) { InputShape = LayerConfig.InputShape(config) };
 }

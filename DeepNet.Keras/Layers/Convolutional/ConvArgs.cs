@@ -24,6 +24,27 @@ internal static class ConvArgs
         return (int[])values.Clone();
     }
 
+    /// <summary>
+    /// Keras's edge arguments of padding and cropping layers, flat as (before, after) per spatial
+    /// axis: an int for every edge, one int per axis for both its edges, or a pair per axis.
+    /// </summary>
+    public static int[] Sides(int[] values, int rank, string name)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        int[] sides;
+        if (values.Length == 1) sides = Enumerable.Repeat(values[0], 2 * rank).ToArray();
+        else if (values.Length == rank && rank > 1) sides = values.SelectMany(v => new[] { v, v }).ToArray();
+        else if (values.Length == 2 * rank) sides = (int[])values.Clone();
+        else
+            throw new ArgumentException($"`{name}` should be an int, a tuple of {rank} ints or a tuple of {rank} tuples of 2 ints. Received: {name}=({string.Join(", ", values)})", name);
+        if (sides.Any(v => v < 0)) throw new ArgumentException($"`{name}` cannot be negative. Received: {name}=({string.Join(", ", values)})", name);
+        return sides;
+    }
+
+    /// <summary>Flat (before, after) edges as Keras writes them: a list of pairs.</summary>
+    public static JArray SidesJson(int[] sides) =>
+        new(Enumerable.Range(0, sides.Length / 2).Select(i => (object)LayerConfig.ToJson(sides[(2 * i)..(2 * i + 2)])).ToArray());
+
     public static Padding ParsePadding(string padding, bool allowCausal)
     {
         ArgumentNullException.ThrowIfNull(padding);

@@ -12,8 +12,10 @@ namespace DeepNet.Keras.Layers;
 /// y = γ·(x − μ)/√(σ² + ε) + β over every axis but <see cref="Axis"/>. In training (and only
 /// when the layer is trainable, as in Keras) μ and σ² are the batch's mean and biased variance
 /// and the moving statistics move towards them: moving = moving·momentum + batch·(1 − momentum).
-/// Otherwise the moving statistics are used. Weights in Keras order: gamma (if scale), beta (if
-/// center), moving_mean, moving_variance.
+/// Otherwise the moving statistics are used. A mask (the input's shape without its last axis; 0
+/// drops a position) leaves masked positions out of the batch statistics, as Keras 3 does, and
+/// passes on to the next layer. Weights in Keras order: gamma (if scale), beta (if center),
+/// moving_mean, moving_variance.
 /// Keras defaults: axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True,
 /// beta_initializer="zeros", gamma_initializer="ones", moving_mean_initializer="zeros",
 /// moving_variance_initializer="ones".
@@ -27,6 +29,7 @@ public sealed class BatchNormalization : Layer
     private int[]? _axes;     // positive, ascending, after build
     private int[]? _perm;     // moves the normalised axes last, or null when that is the identity
     private int[]? _inversePerm;
+    private Shape? _broadcast;  // the parameters shaped to broadcast against the input
 
     /// <param name="axis">The feature axis (or axes) to keep; the statistics run over the others.</param>
     public BatchNormalization(int[]? axis = null, float momentum = 0.99f, float epsilon = 1e-3f, bool center = true, bool scale = true,
@@ -102,6 +105,8 @@ public sealed class BatchNormalization : Layer
 
     public Variable? MovingVariance => _movingVariance;
 
+    public override bool SupportsMasking => true;
+
     public override void Build(KerasShape inputShape)
     {
         int rank = inputShape.Rank;
@@ -130,6 +135,7 @@ public sealed class BatchNormalization : Layer
         _movingMean = AddWeight("moving_mean", paramShape, MovingMeanInitializer, trainable: false);
         _movingVariance = AddWeight("moving_variance", paramShape, MovingVarianceInitializer, trainable: false);
 
+        _broadcast = new Shape(Enumerable.Range(0, rank).Select(i => axisSizes.TryGetValue(i, out int d) ? d : 1).ToArray());
         var others = Enumerable.Range(0, rank).Where(i => Array.IndexOf(axes, i) < 0);
         var perm = others.Concat(axes).ToArray();
         if (perm.Where((p, i) => p != i).Any())
@@ -143,6 +149,9 @@ public sealed class BatchNormalization : Layer
 
     public override Tensor Call(Tensor inputs, bool training = false, Tensor? mask = null)
     {
+        if (mask is not null && mask.Rank != inputs.Rank - 1)
+            throw new ShapeMismatchException($"Layer \"{Name}\"", $"the mask should have one dimension less than the inputs. Received: mask.shape={mask.Shape}, inputs.shape={inputs.Shape}.");
+        if (mask is not null && training && Trainable) return CallWithMaskedMoments(inputs, mask);
         // Moved: normalised axes last, flattened to one channel axis of C values.
         var moved = _perm is null ? inputs : Ops.Transpose(inputs, _perm);
         int channels = (int)_movingMean!.Shape.Size;
@@ -165,6 +174,26 @@ public sealed class BatchNormalization : Layer
         }
         if (!ReferenceEquals(flat, moved)) y = Ops.Reshape(y, moved.Shape);
         return _inversePerm is null ? y : Ops.Transpose(y, _inversePerm);
+    }
+
+    /// <summary>
+    /// Training with a mask: mean and biased variance over the kept positions only (each sum divided
+    /// by the kept count + 1e-7, Keras's fuzz factor), then the usual normalisation with them.
+    /// </summary>
+    private Tensor CallWithMaskedMoments(Tensor inputs, Tensor mask)
+    {
+        var reduction = Enumerable.Range(0, inputs.Rank).Where(i => Array.IndexOf(_axes!, i) < 0).ToArray();
+        var weights = Ops.BroadcastTo(Ops.ExpandDims(mask, -1), inputs.Shape);
+        var count = Ops.Add(Ops.Sum(weights, reduction, keepDims: true), 1e-7f);
+        var mean = Ops.Divide(Ops.Sum(Ops.Multiply(inputs, weights), reduction, keepDims: true), count);
+        var centered = Ops.Subtract(inputs, mean);
+        var variance = Ops.Divide(Ops.Sum(Ops.Square(Ops.Multiply(centered, weights)), reduction, keepDims: true), count);
+        UpdateMoving(_movingMean!, mean);
+        UpdateMoving(_movingVariance!, variance);
+        var y = Ops.Multiply(centered, Ops.Rsqrt(Ops.Add(variance, Epsilon)));
+        if (_gamma is not null) y = Ops.Multiply(y, Ops.Reshape(_gamma.Value, _broadcast!));
+        if (_beta is not null) y = Ops.Add(y, Ops.Reshape(_beta.Value, _broadcast!));
+        return y;
     }
 
     private static Tensor Flat(Tensor t, int channels) => t.Rank == 1 ? t : Ops.Reshape(t, channels);
@@ -213,10 +242,10 @@ public sealed class BatchNormalization : Layer
             epsilon: LayerConfig.Get(config, "epsilon", 1e-3f),
             center: LayerConfig.Get(config, "center", true),
             scale: LayerConfig.Get(config, "scale", true),
-            betaInitializer: BaseConv.OptionalInitializer(config["beta_initializer"]),
-            gammaInitializer: BaseConv.OptionalInitializer(config["gamma_initializer"]),
-            movingMeanInitializer: BaseConv.OptionalInitializer(config["moving_mean_initializer"]),
-            movingVarianceInitializer: BaseConv.OptionalInitializer(config["moving_variance_initializer"]),
+            betaInitializer: KernelArgs.OptionalInitializer(config["beta_initializer"]),
+            gammaInitializer: KernelArgs.OptionalInitializer(config["gamma_initializer"]),
+            movingMeanInitializer: KernelArgs.OptionalInitializer(config["moving_mean_initializer"]),
+            movingVarianceInitializer: KernelArgs.OptionalInitializer(config["moving_variance_initializer"]),
             betaRegularizer: KerasObjects.Regularizer(config["beta_regularizer"]),
             gammaRegularizer: KerasObjects.Regularizer(config["gamma_regularizer"]),
             betaConstraint: KerasObjects.Constraint(config["beta_constraint"]),

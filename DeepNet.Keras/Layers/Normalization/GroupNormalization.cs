@@ -1,5 +1,4 @@
 using DeepNet.Keras.Constraints;
-using DeepNet.Keras.Engine;
 using DeepNet.Keras.Initializers;
 using DeepNet.Keras.Regularizers;
 using Newtonsoft.Json.Linq;
@@ -7,90 +6,78 @@ using Newtonsoft.Json.Linq;
 namespace DeepNet.Keras.Layers;
 
 /// <summary>
-/// Group normalization (Keras <c>keras.layers.GroupNormalization</c>): the channels of the last
-/// axis are split into <see cref="Groups"/> groups and each sample is normalised over every axis
-/// but the batch within each group, then γ·x̂ + β per channel. Keras defaults: groups=32, axis=-1,
-/// epsilon=1e-3, center=True, scale=True, beta_initializer="zeros", gamma_initializer="ones".
-/// Only axis=-1 is supported.
+/// Group normalization (Keras <c>keras.layers.GroupNormalization</c>): the channels of
+/// <see cref="Axis"/> are split into <see cref="Groups"/> consecutive groups and each sample is
+/// normalised within each group over every other non-batch axis, then γ·x̂ + β per channel.
+/// groups=-1 makes one group per channel (instance normalization). Keras defaults: groups=32,
+/// axis=-1, epsilon=1e-3, center=True, scale=True, beta_initializer="zeros", gamma_initializer="ones".
 /// </summary>
-public sealed class GroupNormalization : Layer
+public sealed class GroupNormalization : AffineNormalization
 {
-    private Variable? _gamma;
-    private Variable? _beta;
+    private int _axis;     // positive, after build
+    private int _groups;   // groups with -1 resolved, after build
 
     public GroupNormalization(int groups = 32, int axis = -1, float epsilon = 1e-3f, bool center = true, bool scale = true,
         Initializer? betaInitializer = null, Initializer? gammaInitializer = null,
         Regularizer? betaRegularizer = null, Regularizer? gammaRegularizer = null,
         Constraint? betaConstraint = null, Constraint? gammaConstraint = null, string? name = null, bool trainable = true)
-        : base(name, trainable)
+        : this(groups, axis, new AffineArgs(epsilon, center, scale, betaInitializer, gammaInitializer,
+            betaRegularizer, gammaRegularizer, betaConstraint, gammaConstraint, name, trainable))
     {
-        if (groups <= 0) throw new ArgumentOutOfRangeException(nameof(groups), $"groups must be positive; received groups={groups}.");
-        if (axis != -1) throw new NotSupportedException($"GroupNormalization: only axis=-1 is supported; received axis={axis}.");
-        if (!(epsilon > 0f)) throw new ArgumentOutOfRangeException(nameof(epsilon), $"epsilon must be positive; received epsilon={epsilon}.");
+    }
+
+    private GroupNormalization(int groups, int axis, AffineArgs args) : base(args)
+    {
+        if (groups <= 0 && groups != -1) throw new ArgumentOutOfRangeException(nameof(groups), $"groups must be positive or -1; received groups={groups}.");
         Groups = groups;
         Axis = axis;
-        Epsilon = epsilon;
-        Center = center;
-        Scale = scale;
-        BetaInitializer = betaInitializer ?? KerasObjects.Initializer("zeros");
-        GammaInitializer = gammaInitializer ?? KerasObjects.Initializer("ones");
-        BetaRegularizer = betaRegularizer;
-        GammaRegularizer = gammaRegularizer;
-        BetaConstraint = betaConstraint;
-        GammaConstraint = gammaConstraint;
     }
 
     public override string ClassName => "GroupNormalization";
 
+    /// <summary>Groups as given; -1 means one group per channel.</summary>
     public int Groups { get; }
 
     public int Axis { get; }
 
-    public float Epsilon { get; }
-
-    public bool Center { get; }
-
-    public bool Scale { get; }
-
-    public Initializer BetaInitializer { get; }
-
-    public Initializer GammaInitializer { get; }
-
-    public Regularizer? BetaRegularizer { get; }
-
-    public Regularizer? GammaRegularizer { get; }
-
-    public Constraint? BetaConstraint { get; }
-
-    public Constraint? GammaConstraint { get; }
-
-    public Variable? Gamma => _gamma;
-
-    public Variable? Beta => _beta;
-
     public override void Build(KerasShape inputShape)
     {
-        int channels = inputShape.Last ?? throw new ArgumentException($"Layer '{Name}': the last dimension of the input must be known, received input shape {inputShape}.");
-        if (inputShape.Rank < 2 || channels % Groups != 0)
-            throw new ShapeMismatchException($"Layer \"{Name}\"", $"number of groups ({Groups}) must be a multiple of the number of channels ({channels}), input shape {inputShape}.");
-        if (Scale) _gamma = AddWeight("gamma", new Shape(channels), GammaInitializer, GammaRegularizer, GammaConstraint);
-        if (Center) _beta = AddWeight("beta", new Shape(channels), BetaInitializer, BetaRegularizer, BetaConstraint);
-        InputSpec = new InputSpec(ndim: inputShape.Rank, axes: new Dictionary<int, int> { [-1] = channels });
+        int rank = inputShape.Rank;
+        _axis = Axis < 0 ? Axis + rank : Axis;
+        if (_axis < 1 || _axis >= rank)
+            throw new ArgumentException($"Layer '{Name}': axis {Axis} is out of bounds for input shape {inputShape} (it must name a non-batch axis).");
+        int channels = inputShape[_axis] ?? throw new ArgumentException($"Layer '{Name}': axis {Axis} of the input must have a known size, received input shape {inputShape}.");
+        _groups = Groups == -1 ? channels : Groups;
+        if (channels < _groups)
+            throw new ShapeMismatchException($"Layer \"{Name}\"", $"number of groups ({_groups}) cannot be more than the number of channels ({channels}), input shape {inputShape}.");
+        if (channels % _groups != 0)
+            throw new ShapeMismatchException($"Layer \"{Name}\"", $"number of groups ({_groups}) must be a multiple of the number of channels ({channels}), input shape {inputShape}.");
+        AddGammaBeta(new Shape(channels), gamma: Scale, beta: Center);
+        InputSpec = new InputSpec(ndim: rank, axes: new Dictionary<int, int> { [_axis] = channels });
     }
 
     public override Tensor Call(Tensor inputs, bool training = false, Tensor? mask = null)
     {
-        // (N, ..., C) → (N, ..., G, C/G); statistics over every axis but the batch and the group.
+        // (N, ..., C, ...) → (N, ..., G, C/G, ...); statistics over every axis but the batch and the group.
         var s = inputs.Shape.ToArray();
-        int c = s[^1];
-        int[] grouped = [.. s[..^1], Groups, c / Groups];
+        int c = s[_axis];
+        int[] grouped = [.. s[.._axis], _groups, c / _groups, .. s[(_axis + 1)..]];
         var x = Ops.Reshape(inputs, grouped);
-        var axes = Enumerable.Range(1, grouped.Length - 1).Where(a => a != grouped.Length - 2).ToArray();
+        var axes = Enumerable.Range(1, grouped.Length - 1).Where(a => a != _axis).ToArray();
         var normalized = Ops.LayerNorm(x, null, null, axes, Epsilon);
         var y = Ops.Reshape(normalized, s);
-        if (_gamma is not null) y = Ops.Multiply(y, _gamma.Value);
-        if (_beta is not null) y = Ops.Add(y, _beta.Value);
+        if (Gamma is not null) y = Ops.Multiply(y, PerChannel(Gamma, s.Length));
+        if (Beta is not null) y = Ops.Add(y, PerChannel(Beta, s.Length));
         return y;
+    }
+
+    /// <summary>A (C,) weight shaped to broadcast along the channel axis.</summary>
+    private Tensor PerChannel(Variable v, int rank)
+    {
+        if (_axis == rank - 1) return v.Value;
+        var shape = Enumerable.Repeat(1, rank).ToArray();
+        shape[_axis] = v.Shape[0];
+        return Ops.Reshape(v.Value, shape);
     }
 
     public override JObject GetConfig()
@@ -98,35 +85,12 @@ public sealed class GroupNormalization : Layer
         var config = base.GetConfig();
         config["groups"] = Groups;
         config["axis"] = Axis;
-        config["epsilon"] = Epsilon;
-        config["center"] = Center;
-        config["scale"] = Scale;
-        config["beta_initializer"] = KerasObjects.Serialize(BetaInitializer);
-        config["gamma_initializer"] = KerasObjects.Serialize(GammaInitializer);
-        config["beta_regularizer"] = KerasObjects.Serialize(BetaRegularizer);
-        config["gamma_regularizer"] = KerasObjects.Serialize(GammaRegularizer);
-        config["beta_constraint"] = KerasObjects.Serialize(BetaConstraint);
-        config["gamma_constraint"] = KerasObjects.Serialize(GammaConstraint);
+        WriteScaleConfig(config);
+        WriteWeightConfig(config);
         return config;
     }
 
-    public static GroupNormalization FromConfig(JObject config)
-    {
-        LayerConfig.CheckDType(config);
-        return new GroupNormalization(
-            groups: LayerConfig.Get(config, "groups", 32),
-            axis: LayerConfig.IntOrSingleton(config, "axis", -1),
-            epsilon: LayerConfig.Get(config, "epsilon", 1e-3f),
-            center: LayerConfig.Get(config, "center", true),
-            scale: LayerConfig.Get(config, "scale", true),
-            betaInitializer: BaseConv.OptionalInitializer(config["beta_initializer"]),
-            gammaInitializer: BaseConv.OptionalInitializer(config["gamma_initializer"]),
-            betaRegularizer: KerasObjects.Regularizer(config["beta_regularizer"]),
-            gammaRegularizer: KerasObjects.Regularizer(config["gamma_regularizer"]),
-            betaConstraint: KerasObjects.Constraint(config["beta_constraint"]),
-            gammaConstraint: KerasObjects.Constraint(config["gamma_constraint"]),
-            name: LayerConfig.Name(config),
-            trainable: LayerConfig.Trainable(config))
+    public static GroupNormalization FromConfig(JObject config) =>
+        new(LayerConfig.Get(config, "groups", 32), LayerConfig.IntOrSingleton(config, "axis", -1), AffineArgs.Read(config))
         { InputShape = LayerConfig.InputShape(config) };
-    }
 }

@@ -4,7 +4,7 @@ using Newtonsoft.Json.Linq;
 namespace DeepNet.Keras.Layers;
 
 /// <summary>
-/// Shared part of the 1-D and 2-D max and average pooling layers (Keras <c>BasePooling</c>).
+/// Shared part of the 1-D, 2-D and 3-D max and average pooling layers (Keras <c>BasePooling</c>).
 /// strides default to pool_size; 'same' average pooling leaves padded cells out of the divisor,
 /// as TensorFlow does.
 /// </summary>
@@ -44,8 +44,10 @@ public abstract class BasePooling : Layer
         {
             (1, PoolKind.Max) => Ops.MaxPool1D(x, PoolSize[0], Strides[0], PaddingMode),
             (1, _) => Ops.AvgPool1D(x, PoolSize[0], Strides[0], PaddingMode),
-            (_, PoolKind.Max) => Ops.MaxPool2D(x, (PoolSize[0], PoolSize[1]), (Strides[0], Strides[1]), PaddingMode),
-            _ => Ops.AvgPool2D(x, (PoolSize[0], PoolSize[1]), (Strides[0], Strides[1]), PaddingMode),
+            (2, PoolKind.Max) => Ops.MaxPool2D(x, (PoolSize[0], PoolSize[1]), (Strides[0], Strides[1]), PaddingMode),
+            (2, _) => Ops.AvgPool2D(x, (PoolSize[0], PoolSize[1]), (Strides[0], Strides[1]), PaddingMode),
+            (_, PoolKind.Max) => Ops.MaxPool3D(x, (PoolSize[0], PoolSize[1], PoolSize[2]), (Strides[0], Strides[1], Strides[2]), PaddingMode),
+            _ => Ops.AvgPool3D(x, (PoolSize[0], PoolSize[1], PoolSize[2]), (Strides[0], Strides[1], Strides[2]), PaddingMode),
         };
         return ChannelsFirst ? ConvArgs.ToChannelsFirst(y) : y;
     }

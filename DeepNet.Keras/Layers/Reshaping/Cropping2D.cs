@@ -6,81 +6,24 @@ namespace DeepNet.Keras.Layers;
 /// Removes rows and columns at the edges of an image (Keras <c>keras.layers.Cropping2D</c>).
 /// Keras defaults: cropping=((0, 0), (0, 0)), data_format="channels_last".
 /// </summary>
-public sealed class Cropping2D : Layer
+public sealed class Cropping2D : SpatialEdges
 {
     /// <param name="cropping">[n], [rows, cols] or [top, bottom, left, right].</param>
-    public Cropping2D(int[]? cropping = null, string? dataFormat = null, string? name = null, bool trainable = true) : base(name, trainable)
+    public Cropping2D(int[]? cropping = null, string? dataFormat = null, string? name = null, bool trainable = true)
+        : base(2, "cropping", cropping ?? [0], dataFormat, name, trainable)
     {
-        Cropping = FourSides(cropping ?? [0], "cropping");
-        DataFormat = ConvArgs.DataFormat(dataFormat);
-        InputSpec = new InputSpec(ndim: 4);
     }
 
     public override string ClassName => "Cropping2D";
 
     /// <summary>(top, bottom, left, right).</summary>
-    public int[] Cropping { get; }
+    public int[] Cropping => Edges;
 
-    public string DataFormat { get; }
-
-    private int RowAxis => DataFormat == "channels_first" ? 2 : 1;
-
-    /// <summary>Keras's forms: n; (rows, cols); ((top, bottom), (left, right)) given flat.</summary>
-    internal static int[] FourSides(int[] values, string name)
-    {
-        int[] four = values.Length switch
-        {
-            1 => [values[0], values[0], values[0], values[0]],
-            2 => [values[0], values[0], values[1], values[1]],
-            4 => (int[])values.Clone(),
-            _ => throw new ArgumentException($"`{name}` should be an int, a tuple of 2 ints or a tuple of 2 tuples of 2 ints. Received: {name}=({string.Join(", ", values)})", name),
-        };
-        if (four.Any(v => v < 0)) throw new ArgumentException($"`{name}` cannot be negative. Received: {name}=({string.Join(", ", values)})", name);
-        return four;
-    }
-
-    /// <summary>Reads an int, a pair, or a pair of pairs from a config, flat.</summary>
-    internal static int[]? ReadPairs(JToken? token) => token switch
-    {
-        null or { Type: JTokenType.Null } => null,
-        JArray a when a.Count > 0 && a[0] is JArray => a.SelectMany(p => p.Select(v => v.Value<int>())).ToArray(),
-        JArray a => a.Select(v => v.Value<int>()).ToArray(),
-        _ => [token.Value<int>()],
-    };
-
-    public override Tensor Call(Tensor inputs, bool training = false, Tensor? mask = null)
-    {
-        var begin = new int[4];
-        var size = inputs.Shape.ToArray();
-        begin[RowAxis] = Cropping[0];
-        size[RowAxis] -= Cropping[0] + Cropping[1];
-        begin[RowAxis + 1] = Cropping[2];
-        size[RowAxis + 1] -= Cropping[2] + Cropping[3];
-        if (size[RowAxis] <= 0 || size[RowAxis + 1] <= 0)
-            throw new ShapeMismatchException($"Layer \"{Name}\"", $"cropping ({string.Join(", ", Cropping)}) removes every row or column of input {inputs.Shape}.");
-        return Ops.Slice(inputs, begin, size);
-    }
-
-    public override KerasShape ComputeOutputShape(KerasShape inputShape)
-    {
-        var dims = inputShape.ToArray();
-        dims[RowAxis] -= Cropping[0] + Cropping[1];
-        dims[RowAxis + 1] -= Cropping[2] + Cropping[3];
-        return new KerasShape(dims);
-    }
-
-    public override JObject GetConfig()
-    {
-        var config = base.GetConfig();
-        config["cropping"] = new JArray(LayerConfig.ToJson(Cropping[..2]), LayerConfig.ToJson(Cropping[2..]));
-        config["data_format"] = DataFormat;
-        return config;
-    }
+    private protected override bool Adds => false;
 
     public static Cropping2D FromConfig(JObject config)
     {
-        LayerConfig.CheckDType(config);
-        return new Cropping2D(ReadPairs(config["cropping"]), config.Value<string?>("data_format"), LayerConfig.Name(config), LayerConfig.Trainable(config))
-        { InputShape = LayerConfig.InputShape(config) };
+        var (edges, dataFormat, name, trainable) = Read(config, "cropping");
+        return new Cropping2D(edges, dataFormat, name, trainable) { InputShape = LayerConfig.InputShape(config) };
     }
 }

@@ -7,56 +7,24 @@ namespace DeepNet.Keras.Layers;
 /// padding=((1, 1), (1, 1)) (an int n means ((n, n), (n, n)), a pair (a, b) means ((a, a), (b, b))),
 /// data_format="channels_last".
 /// </summary>
-public sealed class ZeroPadding2D : Layer
+public sealed class ZeroPadding2D : SpatialEdges
 {
     /// <param name="padding">[n], [rows, cols] or [top, bottom, left, right].</param>
-    public ZeroPadding2D(int[]? padding = null, string? dataFormat = null, string? name = null, bool trainable = true) : base(name, trainable)
+    public ZeroPadding2D(int[]? padding = null, string? dataFormat = null, string? name = null, bool trainable = true)
+        : base(2, "padding", padding ?? [1], dataFormat, name, trainable)
     {
-        Padding = Cropping2D.FourSides(padding ?? [1], "padding");
-        DataFormat = ConvArgs.DataFormat(dataFormat);
-        InputSpec = new InputSpec(ndim: 4);
     }
 
     public override string ClassName => "ZeroPadding2D";
 
     /// <summary>(top, bottom, left, right).</summary>
-    public int[] Padding { get; }
+    public int[] Padding => Edges;
 
-    public string DataFormat { get; }
-
-    private int RowAxis => DataFormat == "channels_first" ? 2 : 1;
-
-    public override Tensor Call(Tensor inputs, bool training = false, Tensor? mask = null)
-    {
-        var before = new int[4];
-        var after = new int[4];
-        before[RowAxis] = Padding[0];
-        after[RowAxis] = Padding[1];
-        before[RowAxis + 1] = Padding[2];
-        after[RowAxis + 1] = Padding[3];
-        return Ops.Pad(inputs, before, after);
-    }
-
-    public override KerasShape ComputeOutputShape(KerasShape inputShape)
-    {
-        var dims = inputShape.ToArray();
-        dims[RowAxis] += Padding[0] + Padding[1];
-        dims[RowAxis + 1] += Padding[2] + Padding[3];
-        return new KerasShape(dims);
-    }
-
-    public override JObject GetConfig()
-    {
-        var config = base.GetConfig();
-        config["padding"] = new JArray(LayerConfig.ToJson(Padding[..2]), LayerConfig.ToJson(Padding[2..]));
-        config["data_format"] = DataFormat;
-        return config;
-    }
+    private protected override bool Adds => true;
 
     public static ZeroPadding2D FromConfig(JObject config)
     {
-        LayerConfig.CheckDType(config);
-        return new ZeroPadding2D(Cropping2D.ReadPairs(config["padding"]), config.Value<string?>("data_format"), LayerConfig.Name(config), LayerConfig.Trainable(config))
-        { InputShape = LayerConfig.InputShape(config) };
+        var (edges, dataFormat, name, trainable) = Read(config, "padding");
+        return new ZeroPadding2D(edges, dataFormat, name, trainable) { InputShape = LayerConfig.InputShape(config) };
     }
 }

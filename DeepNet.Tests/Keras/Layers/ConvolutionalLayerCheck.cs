@@ -14,8 +14,9 @@ namespace DeepNet.Tests.Keras.Layers;
 internal static class ConvolutionalLayerCheck
 {
     /// <param name="reference">Float64 forward: (input, weights in Keras order) → output, row-major.</param>
+    /// <param name="mask">A mask (1 keep, 0 drop) handed to the layer's Call, or null.</param>
     public static void Check(string name, Layer layer, int[] inputShape, Func<double[], double[][], double[]> reference,
-        bool training = false, int seed = 1, double tolerance = 2e-3, double step = 1e-5)
+        bool training = false, int seed = 1, double tolerance = 2e-3, double step = 1e-5, float[]? mask = null)
     {
         var rng = new Random(seed);
         layer.EnsureBuilt(KerasShape.Of(new Shape(inputShape)));
@@ -41,7 +42,7 @@ internal static class ConvolutionalLayerCheck
         {
             var x = GradientCheck.ToTensor(x64, new Shape(inputShape));
             using var tape = new GradientTape();
-            var y = layer.Apply(x, training);
+            var y = mask is null ? layer.Apply(x, training) : layer.Call(x, training, Tensor.FromArray(mask, new Shape(inputShape[..^1])));
             Assert.That(y.Size, Is.EqualTo(expected.Length), $"{name}: output {y.Shape} has {y.Size} elements, the reference {expected.Length}");
             var loss = DeepNet.Ops.Sum(DeepNet.Ops.Multiply(y, GradientCheck.ToTensor(mix, y.Shape)));
             var sources = new[] { x }.Concat(trainable.Select(i => weights[i].Value)).ToArray();
