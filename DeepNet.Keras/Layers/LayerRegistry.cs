@@ -77,6 +77,14 @@ public static class LayerRegistry
         ["GRU"] = GRU.FromConfig,
         ["Bidirectional"] = Bidirectional.FromConfig,
         ["TimeDistributed"] = TimeDistributed.FromConfig,
+        // attention and positional (keras_hub) layers
+        ["MultiHeadAttention"] = MultiHeadAttention.FromConfig,
+        ["Attention"] = Attention.FromConfig,
+        ["AdditiveAttention"] = AdditiveAttention.FromConfig,
+        ["ReversibleEmbedding"] = ReversibleEmbedding.FromConfig,
+        ["PositionEmbedding"] = PositionEmbedding.FromConfig,
+        ["TokenAndPositionEmbedding"] = TokenAndPositionEmbedding.FromConfig,
+        ["SinePositionEncoding"] = SinePositionEncoding.FromConfig,
     };
 
     private static readonly object s_lock = new();
