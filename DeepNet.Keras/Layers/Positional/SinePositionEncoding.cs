@@ -52,7 +52,8 @@ public sealed class SinePositionEncoding : Layer
     {
         var config = base.GetConfig();
         // keras_hub's default is the int 10000; write whole numbers as ints as it does.
-        config["max_wavelength"] = MaxWavelength == MathF.Floor(MaxWavelength) && MaxWavelength < int.MaxValue ? (int)MaxWavelength : MaxWavelength;
+        config["max_wavelength"] = MaxWavelength == MathF.Floor(MaxWavelength) && MaxWavelength < int.MaxValue
+            ? new JValue((int)MaxWavelength) : new JValue(MaxWavelength);
         return config;
     }
 
