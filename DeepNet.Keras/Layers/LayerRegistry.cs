@@ -88,6 +88,14 @@ public static class LayerRegistry
         ["UpSampling3D"] = UpSampling3D.FromConfig,
         ["Conv1DTranspose"] = Conv1DTranspose.FromConfig,
         ["SeparableConv1D"] = SeparableConv1D.FromConfig,
+        // attention and positional (keras_hub) layers
+        ["MultiHeadAttention"] = MultiHeadAttention.FromConfig,
+        ["Attention"] = Attention.FromConfig,
+        ["AdditiveAttention"] = AdditiveAttention.FromConfig,
+        ["ReversibleEmbedding"] = ReversibleEmbedding.FromConfig,
+        ["PositionEmbedding"] = PositionEmbedding.FromConfig,
+        ["TokenAndPositionEmbedding"] = TokenAndPositionEmbedding.FromConfig,
+        ["SinePositionEncoding"] = SinePositionEncoding.FromConfig,
     };
 
     private static readonly object s_lock = new();

@@ -1,0 +1,242 @@
+using DeepNet.Keras.Engine;
+using Newtonsoft.Json.Linq;
+
+namespace DeepNet.Keras.Layers;
+
+/// <summary>
+/// Dot-product (Luong-style) attention (Keras <c>keras.layers.Attention</c>). Inputs
+/// [query (B, Tq, dim), value (B, Tv, dim)] or [query, value, key (B, Tv, dim)]; key defaults to
+/// value. Scores (B, Tq, Tv) are query·keyᵀ (times a learned scalar <c>scale</c> when use_scale),
+/// or with score_mode "concat" Σ tanh(query + key) times a learned <c>concat_score_weight</c>;
+/// the softmax over Tv mixes the values into (B, Tq, dim).
+/// <para>Masks as Keras: the value mask and the causal mask push masked scores down by 1e9
+/// before the softmax; the output is zero where the query is masked and carries the query mask.
+/// The key's mask is ignored.</para>
+/// Keras defaults: use_scale=False, score_mode="dot", dropout=0, seed=None.
+/// </summary>
+public class Attention : Layer
+{
+    private readonly SeedGenerator _seeds;
+    private Variable? _scale;
+    private Variable? _concatScoreWeight;
+
+    /// <param name="useScale">Learn a scalar that multiplies the scores.</param>
+    /// <param name="scoreMode">"dot" or "concat".</param>
+    /// <param name="dropout">Dropout rate on the attention weights (training only).</param>
+    /// <param name="seed">Seed of the dropout draws.</param>
+    public Attention(bool useScale = false, string scoreMode = "dot", float dropout = 0f, int? seed = null,
+        string? name = null, bool trainable = true)
+        : this(useScale, dropout, seed, name, trainable)
+    {
+        ArgumentNullException.ThrowIfNull(scoreMode);
+        if (scoreMode is not ("dot" or "concat"))
+            throw new ArgumentException($"Invalid value for argument score_mode. Expected one of {{'dot', 'concat'}}. Received: score_mode={scoreMode}", nameof(scoreMode));
+        ScoreMode = scoreMode;
+    }
+
+    /// <summary>For subclasses that compute their own scores (AdditiveAttention).</summary>
+    protected Attention(bool useScale, float dropout, int? seed, string? name, bool trainable)
+        : base(name, trainable)
+    {
+        if (!(dropout >= 0f && dropout <= 1f))
+            throw new ArgumentOutOfRangeException(nameof(dropout), $"{GetType().Name}: `dropout` must be in [0, 1]. Received: dropout={dropout}");
+        UseScale = useScale;
+        Dropout = dropout;
+        _seeds = new SeedGenerator(seed);
+    }
+
+    public override string ClassName => "Attention";
+
+    /// <summary>The output carries the query's mask.</summary>
+    public override bool SupportsMasking => true;
+
+    public bool UseScale { get; }
+
+    /// <summary>"dot" or "concat" (unused by AdditiveAttention, which has its own scores).</summary>
+    public string ScoreMode { get; } = "dot";
+
+    public float Dropout { get; }
+
+    public int? Seed => _seeds.Seed;
+
+    /// <summary>The learned scale (a scalar here, (dim,) for AdditiveAttention); null without use_scale or before build.</summary>
+    public Variable? Scale => _scale;
+
+    /// <summary>The learned scalar of score_mode "concat"; null otherwise.</summary>
+    public Variable? ConcatScoreWeight => _concatScoreWeight;
+
+    // ---- build ---------------------------------------------------------------------------------
+
+    public override void Build(KerasShape inputShape) =>
+        throw new ArgumentException($"{ClassName} layer must be called on a list of inputs, namely [query, value] or [query, value, key]. Received one input of shape {inputShape}.");
+
+    public override void Build(IReadOnlyList<KerasShape> inputShapes)
+    {
+        var (query, value, key) = Unpack(inputShapes);
+        CheckShapes(query, value, key);
+        _scale = MakeScale(query);
+        if (ScoreMode == "concat")
+            _concatScoreWeight = AddWeight("concat_score_weight", Shape.Scalar, KerasObjects.Initializer("ones"));
+    }
+
+    /// <summary>The <c>scale</c> weight when use_scale (a scalar of ones here).</summary>
+    protected virtual Variable? MakeScale(KerasShape queryShape) =>
+        UseScale ? AddWeight("scale", Shape.Scalar, KerasObjects.Initializer("ones")) : null;
+
+    private T[] CheckCount<T>(IReadOnlyList<T> inputs)
+    {
+        if (inputs.Count is < 2 or > 3)
+            throw new ArgumentException($"{ClassName} layer accepts inputs list of length 2 or 3, namely [query, value] or [query, value, key]. Received length: {inputs.Count}.");
+        return inputs.ToArray();
+    }
+
+    private (T Query, T Value, T Key) Unpack<T>(IReadOnlyList<T> inputs)
+    {
+        var a = CheckCount(inputs);
+        return (a[0], a[1], a.Length == 3 ? a[2] : a[1]);
+    }
+
+    private void CheckShapes(KerasShape query, KerasShape value, KerasShape key)
+    {
+        if (query.Rank < 2 || value.Rank != query.Rank || key.Rank != query.Rank)
+            throw new ShapeMismatchException(Name, $"{ClassName} expects query (…, Tq, dim), value (…, Tv, dim) and key (…, Tv, dim) of one rank ≥ 2; got query {query}, value {value}, key {key}.");
+        if (query.Last is int dq && key.Last is int dk && dq != dk)
+            throw new ShapeMismatchException(Name, $"query {query} and key {key} must have the same last dimension.");
+        if (value[-2] is int tv && key[-2] is int tk && tv != tk)
+            throw new ShapeMismatchException(Name, $"value {value} and key {key} must have the same number of positions (axis -2).");
+    }
+
+    // ---- scores --------------------------------------------------------------------------------
+
+    /// <summary>Scores (…, Tq, Tv) from query (…, Tq, dim) and key (…, Tv, dim).</summary>
+    protected virtual Tensor CalculateScores(Tensor query, Tensor key)
+    {
+        if (ScoreMode == "dot")
+        {
+            var scores = Ops.MatMul(query, key, transposeB: true);
+            return _scale is null ? scores : Ops.Multiply(scores, _scale.Value);
+        }
+        // concat: Σ_d tanh(scale·(q + k)) over pairs (…, Tq, 1, dim) + (…, 1, Tv, dim).
+        var sum = PairwiseSum(query, key);
+        if (_scale is not null) sum = Ops.Multiply(sum, _scale.Value);
+        return Ops.Multiply(Ops.Sum(Ops.Tanh(sum), [-1]), _concatScoreWeight!.Value);
+    }
+
+    /// <summary>query (…, Tq, dim) + key (…, Tv, dim) broadcast to (…, Tq, Tv, dim).</summary>
+    protected static Tensor PairwiseSum(Tensor query, Tensor key) =>
+        Ops.Add(Ops.ExpandDims(query, -2), Ops.ExpandDims(key, -3));
+
+    // ---- call ----------------------------------------------------------------------------------
+
+    public override Tensor[] Call(IReadOnlyList<Tensor> inputs, bool training = false) =>
+        CallMasked(inputs, new Tensor?[inputs.Count], training);
+
+    /// <summary>The graph form: [query, value] or [query, value, key] with their masks.</summary>
+    public override Tensor[] CallMasked(IReadOnlyList<Tensor> inputs, IReadOnlyList<Tensor?> masks, bool training = false)
+    {
+        var (q, v, k) = Unpack(inputs);
+        return [Run(q, v, k, masks.Count > 0 ? masks[0] : null, masks.Count > 1 ? masks[1] : null, training, false).Output];
+    }
+
+    /// <summary>
+    /// Keras's <c>call([query, value, key], mask=[query_mask, value_mask], training, use_causal_mask)</c>.
+    /// </summary>
+    public Tensor Call(Tensor query, Tensor value, Tensor? key = null, Tensor? queryMask = null, Tensor? valueMask = null,
+        bool training = false, bool useCausalMask = false) =>
+        Run(query, value, key ?? value, queryMask, valueMask, training, useCausalMask).Output;
+
+    /// <summary>As <c>Call</c> with return_attention_scores=True: also the weights (…, Tq, Tv) after masking and softmax.</summary>
+    public (Tensor Output, Tensor Scores) CallWithAttentionScores(Tensor query, Tensor value, Tensor? key = null,
+        Tensor? queryMask = null, Tensor? valueMask = null, bool training = false, bool useCausalMask = false) =>
+        Run(query, value, key ?? value, queryMask, valueMask, training, useCausalMask);
+
+    private (Tensor Output, Tensor Scores) Run(Tensor query, Tensor value, Tensor key, Tensor? queryMask, Tensor? valueMask,
+        bool training, bool useCausalMask)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(value);
+        var shapes = new[] { KerasShape.Of(query.Shape), KerasShape.Of(value.Shape), KerasShape.Of(key.Shape) };
+        CheckShapes(shapes[0], shapes[1], shapes[2]);
+        EnsureBuilt(shapes);
+        int tq = query.Shape[-2], tv = value.Shape[-2];
+        CheckMask(queryMask, query, "query");
+        CheckMask(valueMask, value, "value");
+
+        var scores = CalculateScores(query, key);
+        Tensor? scoresMask;
+        using (NoTape.Begin())
+        {
+            scoresMask = valueMask is null ? null : Ops.ExpandDims(AttentionMasks.ToBinary(valueMask), -2);   // (…, 1, Tv)
+            if (useCausalMask)
+            {
+                var causal = AttentionMasks.Causal(tq, tv, query.Backend);
+                if (query.Rank != 3) causal = Ops.Reshape(causal, [.. Enumerable.Repeat(1, query.Rank - 2), tq, tv]);
+                scoresMask = AttentionMasks.And(scoresMask, causal);
+            }
+        }
+        // Keras subtracts 1e9 from the masked scores.
+        if (scoresMask is not null) scores = ScoresMinusLarge(scores, scoresMask);
+        var weights = Ops.Softmax(scores, -1);
+        var used = weights;
+        if (training && Dropout > 0f)
+        {
+            var (seed, offset) = _seeds.Next();
+            used = Ops.Dropout(weights, Dropout, seed, offset);
+        }
+        var output = Ops.MatMul(used, value);
+        if (queryMask is not null)
+        {
+            Tensor keep;
+            using (NoTape.Begin()) keep = Ops.ExpandDims(AttentionMasks.ToBinary(queryMask), -1);
+            output = Ops.Multiply(output, keep);
+        }
+        return (output, weights);
+    }
+
+    private static Tensor ScoresMinusLarge(Tensor scores, Tensor mask)
+    {
+        Tensor shift;
+        using (NoTape.Begin()) shift = Ops.Multiply(Ops.Subtract(1f, mask), AttentionMasks.LargeNegative);
+        return Ops.Add(scores, shift);
+    }
+
+    private void CheckMask(Tensor? mask, Tensor input, string what)
+    {
+        if (mask is not null && mask.Shape != new Shape(input.Shape.ToArray()[..^1]))
+            throw new ShapeMismatchException(Name, $"the {what} mask {mask.Shape} must have the {what}'s shape without its last axis, {new Shape(input.Shape.ToArray()[..^1])}.");
+    }
+
+    /// <summary>The query's mask (Keras <c>compute_mask</c> returns mask[0]).</summary>
+    public override Tensor? ComputeMask(IReadOnlyList<Tensor> inputs, IReadOnlyList<Tensor?> masks) =>
+        masks.Count > 0 ? masks[0] : null;
+
+    public override KerasShape[] ComputeOutputShape(IReadOnlyList<KerasShape> inputShapes)
+    {
+        var (query, value, _) = Unpack(inputShapes);
+        return [new KerasShape([.. query.ToArray()[..^1], value.Last])];
+    }
+
+    // ---- config --------------------------------------------------------------------------------
+
+    public override JObject GetConfig()
+    {
+        var config = base.GetConfig();
+        config["use_scale"] = UseScale;
+        config["score_mode"] = ScoreMode;
+        config["dropout"] = Dropout;
+        config["seed"] = Seed;
+        return config;
+    }
+
+    public static Attention FromConfig(JObject config)
+    {
+        LayerConfig.CheckDType(config);
+        return new Attention(
+            useScale: LayerConfig.Get(config, "use_scale", false),
+            scoreMode: LayerConfig.Get(config, "score_mode", "dot"),
+            dropout: LayerConfig.Get(config, "dropout", 0f),
+            seed: config["seed"] is { Type: JTokenType.Integer } s ? s.Value<int>() : null,
+            name: LayerConfig.Name(config),
+            trainable: LayerConfig.Trainable(config));
+    }
+}
