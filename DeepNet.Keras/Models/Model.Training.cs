@@ -327,9 +327,10 @@ public partial class Model
         return outputs;
     }
 
-    /// <summary>True when Call on a list of inputs is Model's own (the graph run), not a subclass's override.</summary>
+    /// <summary>True when Call on a list of inputs is the graph run (Model's or Sequential's), not a user subclass's override.</summary>
     private bool RunsOwnGraph =>
-        GetType().GetMethod(nameof(Call), [typeof(IReadOnlyList<Tensor>), typeof(bool)])?.DeclaringType == typeof(Model);
+        GetType().GetMethod(nameof(Call), [typeof(IReadOnlyList<Tensor>), typeof(bool)])?.DeclaringType is { } type
+        && (type == typeof(Model) || type == typeof(Sequential));
 
     private void CheckTargets(IReadOnlyList<Tensor> y, Tensor[] predictions)
     {

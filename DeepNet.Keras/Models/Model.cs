@@ -111,7 +111,13 @@ public partial class Model : Layer
             if (!layers.Contains(node.Layer)) layers.Add(node.Layer);
         }
         foreach (var old in _graphLayers) Untrack(old);
-        foreach (var layer in layers) Track(layer);
+        // Re-track in graph order (a Sequential tracks a layer as it is added, before the graph
+        // is rebuilt), so Weights follow the layers as in Keras.
+        foreach (var layer in layers)
+        {
+            Untrack(layer);
+            Track(layer);
+        }
         _inputs = inputs.ToArray();
         _outputs = outputs.ToArray();
         _nodes = order;
