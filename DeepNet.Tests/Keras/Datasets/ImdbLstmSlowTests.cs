@@ -24,9 +24,9 @@ public class ImdbLstmSlowTests
             for (int i = 0; i < review.Length; i++)
             {
                 double u = rng.NextDouble();
-                // Raw indices (before Keras's +3 shift): sentiment words 1000–1009 (positive) and 1010–1019 (negative).
-                review[i] = u < 0.08 ? 1000 + 10 * (1 - label) + rng.Next(10)
-                    : u < 0.10 ? 1000 + 10 * label + rng.Next(10)
+                // Raw indices (before Keras's +3 shift): sentiment words 1000–1004 (negative) and 1005–1009 (positive).
+                review[i] = u < 0.10 ? 1000 + 5 * label + rng.Next(5)
+                    : u < 0.12 ? 1000 + 5 * (1 - label) + rng.Next(5)
                     : u < 0.75 ? rng.Next(500)
                     : rng.Next(19000);
             }
@@ -44,8 +44,8 @@ public class ImdbLstmSlowTests
         try
         {
             var rng = new Random(7);
-            var (train, trainLabels) = Synthetic(rng, 1200);
-            var (test, testLabels) = Synthetic(rng, 400);
+            var (train, trainLabels) = Synthetic(rng, 960);
+            var (test, testLabels) = Synthetic(rng, 320);
             ImdbTests.WriteConverted(Path.Combine(dir, Imdb.ConvertedFileName), train, trainLabels, test, testLabels);
 
             var output = new StringWriter();
