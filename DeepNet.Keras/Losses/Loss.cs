@@ -43,15 +43,35 @@ public abstract class Loss
     /// <summary>
     /// The reduced loss: a scalar tensor (or per-sample losses for <see cref="Reduction.None"/>).
     /// <paramref name="sampleWeight"/> has the batch shape (or broadcasts to the per-sample losses).
+    /// <paramref name="mask"/> is the predictions' mask (what Keras reads from
+    /// <c>y_pred._keras_mask</c>, e.g. (batch, time) after <c>Embedding(mask_zero=True)</c>): 1
+    /// where an entry counts, 0 where it is masked. It joins the loss's own mask and the sample
+    /// weights as in Keras's <c>apply_mask</c>, so the default reduction averages over the
+    /// unmasked entries only.
     /// </summary>
-    public virtual Tensor Call(Tensor yTrue, Tensor yPred, Tensor? sampleWeight = null)
+    public virtual Tensor Call(Tensor yTrue, Tensor yPred, Tensor? sampleWeight = null, Tensor? mask = null)
     {
         ArgumentNullException.ThrowIfNull(yTrue);
         ArgumentNullException.ThrowIfNull(yPred);
         if (yPred.DType != DType.Float32)
             throw new ArgumentException($"{Name}: predictions must be float32, got {yPred.DType.Name()} with shape {yPred.Shape}.", nameof(yPred));
-        var (losses, mask) = ComputeValues(yTrue, yPred);
-        return ReduceWeighted(losses, sampleWeight, mask, Reduction);
+        var (losses, lossMask) = ComputeValues(yTrue, yPred);
+        return ReduceWeighted(losses, sampleWeight, CombineMasks(mask, lossMask, losses, Name), Reduction);
+    }
+
+    /// <summary>
+    /// The predictions' mask and the loss's own mask as one 0/1 float mask of the per-sample
+    /// losses' shape (Keras: <c>in_mask &amp; out_mask</c>). A predictions' mask that differs from the
+    /// losses by a trailing size-1 axis is squeezed or expanded; any other shape is an error.
+    /// </summary>
+    internal static Tensor? CombineMasks(Tensor? predictionMask, Tensor? lossMask, Tensor losses, string owner)
+    {
+        if (predictionMask is null) return lossMask;
+        var mask = predictionMask.DType == DType.Float32 ? predictionMask : Ops.Cast(predictionMask, DType.Float32);
+        (_, mask) = SqueezeOrExpandToSameRank(losses, mask);
+        if (mask.Shape != losses.Shape)
+            throw new ShapeMismatchException(owner, $"the predictions' mask {predictionMask.Shape} does not match the per-sample losses {losses.Shape}; a mask must have the leading (batch, time) shape of the losses.");
+        return lossMask is null ? mask : Ops.Multiply(mask, lossMask);
     }
 
     /// <summary>
@@ -147,16 +167,14 @@ public abstract class Loss
             if (weight is not null)
             {
                 (floatMask, weight) = SqueezeOrExpandToSameRank(floatMask, weight);
-                weight = Ops.Multiply(weight, floatMask);
+                weight = Ops.Multiply(ExpandTrailing(weight, floatMask), floatMask);
             }
             else weight = floatMask;
         }
         if (weight is not null)
         {
             (values, weight) = SqueezeOrExpandToSameRank(values, weight);
-            // Per-sample weights (N,) against per-element losses (N, T): broadcast over the trailing axes.
-            while (weight.Rank < values.Rank && weight.Rank > 0 && weight.Shape[0] == values.Shape[0])
-                weight = Ops.ExpandDims(weight, -1);
+            weight = ExpandTrailing(weight, values);
             values = Ops.Multiply(values, weight);
         }
         if (reduction == Reduction.None || values.Rank == 0 || (values.Rank == 1 && values.Shape[0] == 0))
@@ -174,6 +192,18 @@ public abstract class Loss
             default:
                 return values.Size == 0 ? Ops.Multiply(sum, 0f) : Ops.Divide(sum, values.Size);
         }
+    }
+
+    /// <summary>
+    /// Per-sample weights (N,) against per-entry values (N, T, …): size-1 axes appended so the
+    /// weight of a sample applies to all its entries (numpy's right-aligned broadcasting would
+    /// pair the samples with the last axis instead).
+    /// </summary>
+    private static Tensor ExpandTrailing(Tensor weight, Tensor values)
+    {
+        while (weight.Rank < values.Rank && weight.Rank > 0 && weight.Shape[0] == values.Shape[0])
+            weight = Ops.ExpandDims(weight, -1);
+        return weight;
     }
 
     /// <summary>a / b, or 0 where b is 0 (Keras <c>divide_no_nan</c>).</summary>

@@ -66,6 +66,19 @@ internal sealed class HostArray
         return (x1, x2);
     }
 
+    /// <summary>
+    /// Size-1 axes appended while this array has a lower rank than <paramref name="other"/> and
+    /// the same first axis, so per-sample values (N,) line up with per-entry ones (N, T).
+    /// </summary>
+    public HostArray ExpandTrailing(HostArray other)
+    {
+        if (Rank == 0 || Rank >= other.Rank || Shape[0] != other.Shape[0]) return this;
+        var shape = new int[other.Rank];
+        Array.Fill(shape, 1);
+        Shape.CopyTo(shape, 0);
+        return WithShape(shape);
+    }
+
     /// <summary>Numpy broadcasting of this array to <paramref name="shape"/> (dims aligned on the right).</summary>
     public HostArray BroadcastTo(int[] shape, string metric)
     {

@@ -34,28 +34,37 @@ public class MeanMetricWrapper : Mean
 
     public override string ClassName => "MeanMetricWrapper";
 
-    public override void UpdateState(Tensor yTrue, Tensor yPred, Tensor? sampleWeight = null)
+    public override void UpdateState(Tensor yTrue, Tensor yPred, Tensor? sampleWeight = null) => UpdateState(yTrue, yPred, sampleWeight, null);
+
+    /// <summary>
+    /// Keras's <c>MeanMetricWrapper.update_state</c>: the predictions' mask, then the function's
+    /// own mask, multiply the sample weights (<c>apply_mask</c> with reduction "sum"), so masked
+    /// entries weigh 0 and leave the count unchanged.
+    /// </summary>
+    public override void UpdateState(Tensor yTrue, Tensor yPred, Tensor? sampleWeight, Tensor? mask)
     {
         ArgumentNullException.ThrowIfNull(yTrue);
         ArgumentNullException.ThrowIfNull(yPred);
-        var (values, mask) = Evaluate(yTrue, yPred);
+        var (values, valueMask) = Evaluate(yTrue, yPred);
         var weights = sampleWeight is null ? null : HostArray.Read(sampleWeight);
-        if (mask is not null)
-        {
-            // Keras apply_mask(reduction="sum"): masked entries weigh 0 and do not count.
-            if (weights is null) weights = mask;
-            else
-            {
-                (mask, weights) = HostArray.SqueezeOrExpand(mask, weights);
-                var shape = mask.Rank >= weights.Rank ? mask.Shape : weights.Shape;
-                var m = mask.BroadcastTo(shape, Name);
-                var w = weights.BroadcastTo(shape, Name);
-                var merged = new double[m.Length];
-                for (int i = 0; i < merged.Length; i++) merged[i] = m.Data[i] * w.Data[i];
-                weights = new HostArray(merged, shape);
-            }
-        }
+        if (mask is not null) weights = ApplyMask(weights, HostArray.Read(mask));
+        if (valueMask is not null) weights = ApplyMask(weights, valueMask);
         Accumulate(values, weights);
+    }
+
+    /// <summary>weights · mask, or the mask alone; per-sample weights (N,) apply to every entry of their sample.</summary>
+    private HostArray ApplyMask(HostArray? weights, HostArray mask)
+    {
+        if (weights is null) return mask;
+        (mask, weights) = HostArray.SqueezeOrExpand(mask, weights);
+        weights = weights.ExpandTrailing(mask);
+        mask = mask.ExpandTrailing(weights);
+        var shape = mask.Rank >= weights.Rank ? mask.Shape : weights.Shape;
+        var m = mask.BroadcastTo(shape, Name);
+        var w = weights.BroadcastTo(shape, Name);
+        var merged = new double[m.Length];
+        for (int i = 0; i < merged.Length; i++) merged[i] = m.Data[i] * w.Data[i];
+        return new HostArray(merged, shape);
     }
 
     /// <summary>Per-sample values of one batch, and an optional 0/1 mask of the entries that count.</summary>

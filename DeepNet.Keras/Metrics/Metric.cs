@@ -23,6 +23,14 @@ public abstract class Metric
 
     public abstract void UpdateState(Tensor yTrue, Tensor yPred, Tensor? sampleWeight = null);
 
+    /// <summary>
+    /// Updates with the predictions' mask (what Keras reads from <c>y_pred._keras_mask</c>; 1
+    /// where an entry counts). As in Keras, only the metrics that average per-sample values
+    /// (<see cref="MeanMetricWrapper"/>: accuracies, errors, cross-entropies) use it; the others
+    /// (confusion counts, precision, recall, AUC, RMSE) ignore it.
+    /// </summary>
+    public virtual void UpdateState(Tensor yTrue, Tensor yPred, Tensor? sampleWeight, Tensor? mask) => UpdateState(yTrue, yPred, sampleWeight);
+
     public abstract double Result();
 
     public abstract void ResetState();

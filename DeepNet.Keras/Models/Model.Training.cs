@@ -271,6 +271,7 @@ public partial class Model
         var x = batch.X;
         var y = batch.Y;
         Tensor[] predictions;
+        Tensor?[] masks;
         Tensor total;
         Tensor?[] perOutput;
         using (var context = CallContext.Begin())
@@ -281,9 +282,9 @@ public partial class Model
                 Tensor[] gradients;
                 using (var tape = new GradientTape())
                 {
-                    predictions = ApplyMany(x, training: true);
+                    predictions = ApplyWithMasks(x, training: true, out masks);
                     CheckTargets(y, predictions);
-                    total = TotalLoss(y, predictions, batch.SampleWeight, context.Losses, out perOutput);
+                    total = TotalLoss(y, predictions, masks, batch.SampleWeight, context.Losses, out perOutput);
                     gradients = variables.Count == 0 ? Array.Empty<Tensor>() : tape.Gradient(total, variables.Select(v => v.Value).ToArray());
                 }
                 if (variables.Count > 0)
@@ -294,15 +295,42 @@ public partial class Model
             }
             else
             {
-                predictions = ApplyMany(x, training: false);
+                predictions = ApplyWithMasks(x, training: false, out masks);
                 CheckTargets(y, predictions);
-                total = TotalLoss(y, predictions, batch.SampleWeight, context.Losses, out perOutput);
+                total = TotalLoss(y, predictions, masks, batch.SampleWeight, context.Losses, out perOutput);
             }
         }
         int batchSize = x[0].Shape[0];
         tracker.Update(total.ToScalar(), perOutput.Select(p => p is null ? (double?)null : p.ToScalar()).ToArray(), batchSize);
-        UpdateMetrics(y, predictions, batch.SampleWeight);
+        UpdateMetrics(y, predictions, masks, batch.SampleWeight);
     }
+
+    /// <summary>
+    /// The forward pass of a step, with each output's mask (Keras's <c>y_pred._keras_mask</c>,
+    /// e.g. from <c>Embedding(mask_zero=True)</c> through layers that keep it). Masks come from
+    /// the graph of a functional or Sequential model; a subclassed model, or one that overrides
+    /// Call, reports none.
+    /// </summary>
+    private Tensor[] ApplyWithMasks(IReadOnlyList<Tensor> x, bool training, out Tensor?[] masks)
+    {
+        var shapes = x.Select(t => KerasShape.Of(t.Shape)).ToArray();
+        CheckInputs(shapes);
+        EnsureBuilt(shapes);
+        CheckInputs(shapes);
+        if (IsFunctional && RunsOwnGraph)
+        {
+            masks = new Tensor?[Outputs.Count];
+            return RunGraph(x, training, masks);
+        }
+        var outputs = Call(x, training);
+        masks = new Tensor?[outputs.Length];
+        return outputs;
+    }
+
+    /// <summary>True when Call on a list of inputs is the graph run (Model's or Sequential's), not a user subclass's override.</summary>
+    private bool RunsOwnGraph =>
+        GetType().GetMethod(nameof(Call), [typeof(IReadOnlyList<Tensor>), typeof(bool)])?.DeclaringType is { } type
+        && (type == typeof(Model) || type == typeof(Sequential));
 
     private void CheckTargets(IReadOnlyList<Tensor> y, Tensor[] predictions)
     {
@@ -316,7 +344,7 @@ public partial class Model
         }
     }
 
-    private Tensor TotalLoss(IReadOnlyList<Tensor> y, Tensor[] predictions, Tensor? sampleWeight, List<Tensor> activityLosses, out Tensor?[] perOutput)
+    private Tensor TotalLoss(IReadOnlyList<Tensor> y, Tensor[] predictions, Tensor?[] masks, Tensor? sampleWeight, List<Tensor> activityLosses, out Tensor?[] perOutput)
     {
         perOutput = new Tensor?[predictions.Length];
         Tensor? total = null;
@@ -324,7 +352,8 @@ public partial class Model
         {
             var loss = _compiledLosses[i];
             if (loss is null) continue;
-            var value = loss.Call(y[i], predictions[i], sampleWeight);
+            // The output's mask weighs the loss as Keras's Loss.__call__ does with y_pred's mask.
+            var value = loss.Call(y[i], predictions[i], sampleWeight, masks[i]);
             if (_lossWeights is not null) value = Ops.Multiply(value, _lossWeights[i]);
             perOutput[i] = value;
             total = total is null ? value : Ops.Add(total, value);
@@ -348,13 +377,13 @@ public partial class Model
 
     // ---- metrics ------------------------------------------------------------------------------
 
-    private void UpdateMetrics(IReadOnlyList<Tensor> y, Tensor[] predictions, Tensor? sampleWeight)
+    private void UpdateMetrics(IReadOnlyList<Tensor> y, Tensor[] predictions, Tensor?[] masks, Tensor? sampleWeight)
     {
         if (_metricSpecs.Count == 0) return;
         _metrics ??= ResolveMetrics(y, predictions);
         for (int i = 0; i < predictions.Length; i++)
         {
-            foreach (var m in _metrics[i]) m.UpdateState(y[i], predictions[i], sampleWeight);
+            foreach (var m in _metrics[i]) m.UpdateState(y[i], predictions[i], sampleWeight, masks[i]);
         }
     }
 

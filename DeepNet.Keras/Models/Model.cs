@@ -150,8 +150,12 @@ public partial class Model : Layer
     public override Tensor[] Call(IReadOnlyList<Tensor> inputs, bool training = false) =>
         IsFunctional ? RunGraph(inputs, training) : base.Call(inputs, training);
 
-    /// <summary>Runs the graph on real tensors, each node after its inputs.</summary>
-    protected Tensor[] RunGraph(IReadOnlyList<Tensor> inputs, bool training)
+    /// <summary>
+    /// Runs the graph on real tensors, each node after its inputs. When
+    /// <paramref name="outputMasks"/> is given it receives the mask of each output (null: none),
+    /// which training uses as Keras uses the outputs' <c>_keras_mask</c>.
+    /// </summary>
+    protected Tensor[] RunGraph(IReadOnlyList<Tensor> inputs, bool training, Tensor?[]? outputMasks = null)
     {
         var modelInputs = _inputs!;
         if (inputs.Count != modelInputs.Length)
@@ -176,6 +180,10 @@ public partial class Model : Layer
         }
         var result = new Tensor[_outputs!.Length];
         for (int i = 0; i < result.Length; i++) result[i] = values[_outputs[i]];
+        if (outputMasks is not null)
+        {
+            for (int i = 0; i < result.Length && i < outputMasks.Length; i++) outputMasks[i] = masks.GetValueOrDefault(_outputs[i]);
+        }
         return result;
     }
 

@@ -1,0 +1,133 @@
+using DeepNet.Numpy;
+
+namespace DeepNet.Keras.Datasets;
+
+/// <summary>
+/// The IMDB sentiment dataset (Keras <c>keras.datasets.imdb.load_data</c>): 25,000 training and
+/// 25,000 test reviews as sequences of word indices (by frequency), labels 1 positive / 0 negative.
+/// </summary>
+/// <remarks>
+/// Keras's <c>imdb.npz</c> stores the reviews as numpy object arrays, i.e. pickled Python lists,
+/// and DeepNet does not run pickle streams. The file is therefore read after a one-time
+/// conversion to plain int32 arrays (<see cref="ConvertCommand"/>, numpy only):
+/// <c>x_train</c>/<c>x_test</c> hold every review's indices one after another,
+/// <c>x_train_lengths</c>/<c>x_test_lengths</c> the length of each review, and
+/// <c>y_train</c>/<c>y_test</c> the labels. <see cref="Load"/> then does what Keras's load_data
+/// does to the raw indices (start character, index offset, out-of-vocabulary character), except
+/// the seed-113 shuffle of each split: the order stays the file's.
+/// </remarks>
+public static class Imdb
+{
+    /// <summary>Where Keras downloads imdb.npz from.</summary>
+    public const string Url = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/imdb.npz";
+
+    /// <summary>Keras's file name for the dataset.</summary>
+    public const string KerasFileName = "imdb.npz";
+
+    /// <summary>The converted file this class reads.</summary>
+    public const string ConvertedFileName = "imdb_int32.npz";
+
+    /// <summary>Converts Keras's imdb.npz (in the current folder) to <see cref="ConvertedFileName"/>; needs numpy only.</summary>
+    public const string ConvertCommand =
+        "python3 -c \"import numpy as np; d = np.load('imdb.npz', allow_pickle=True); " +
+        "np.savez('imdb_int32.npz', **{k + s: (np.array([len(r) for r in d[k]]) if s else np.concatenate(d[k])).astype('int32') " +
+        "for k in ('x_train', 'x_test') for s in ('', '_lengths')}, **{k: d[k].astype('int32') for k in ('y_train', 'y_test')})\"";
+
+    /// <summary>One split: the reviews (word indices) and their labels.</summary>
+    public sealed record Split(int[][] Sequences, int[] Labels)
+    {
+        public int Count => Labels.Length;
+    }
+
+    /// <summary>
+    /// Reads a converted archive and applies Keras's <c>load_data</c> transform with the same
+    /// defaults: each review starts with <paramref name="startChar"/>, word indices are shifted by
+    /// <paramref name="indexFrom"/>, and indices outside [<paramref name="skipTop"/>,
+    /// <paramref name="numWords"/>) become <paramref name="oovChar"/> (with no numWords, Keras's
+    /// bound is the largest index present).
+    /// </summary>
+    public static (Split Train, Split Test) Load(string path, int? numWords = null, int skipTop = 0, int startChar = 1, int oovChar = 2, int indexFrom = 3)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (numWords is <= 0) throw new ArgumentOutOfRangeException(nameof(numWords), $"imdb: num_words must be positive. Received: num_words={numWords}");
+        var arrays = Npz.Read(path);
+        var train = ReadSplit(arrays, path, "train", startChar, indexFrom);
+        var test = ReadSplit(arrays, path, "test", startChar, indexFrom);
+
+        int limit = numWords ?? Math.Max(MaxIndex(train.Sequences), MaxIndex(test.Sequences));
+        foreach (var split in new[] { train, test })
+        {
+            foreach (var review in split.Sequences)
+            {
+                for (int i = 0; i < review.Length; i++)
+                    if (review[i] < skipTop || review[i] >= limit) review[i] = oovChar;
+            }
+        }
+        return (train, test);
+    }
+
+    private static Split ReadSplit(IReadOnlyDictionary<string, NpyArray> arrays, string path, string split, int startChar, int indexFrom)
+    {
+        var tokens = Get(arrays, path, $"x_{split}").ToInt32();
+        var lengths = Get(arrays, path, $"x_{split}_lengths").ToInt32();
+        var labels = Get(arrays, path, $"y_{split}").ToInt32();
+        if (lengths.Length != labels.Length)
+            throw new InvalidDataException($"'{path}': x_{split}_lengths holds {lengths.Length} reviews but y_{split} {labels.Length} labels.");
+        long total = 0;
+        foreach (int n in lengths)
+        {
+            if (n < 0) throw new InvalidDataException($"'{path}': x_{split}_lengths holds a negative length {n}.");
+            total += n;
+        }
+        if (total != tokens.Length)
+            throw new InvalidDataException($"'{path}': the lengths in x_{split}_lengths add up to {total} but x_{split} holds {tokens.Length} indices.");
+        var reviews = new int[lengths.Length][];
+        int offset = 0;
+        for (int r = 0; r < reviews.Length; r++)
+        {
+            var review = new int[lengths[r] + 1];
+            review[0] = startChar;
+            for (int i = 0; i < lengths[r]; i++) review[i + 1] = tokens[offset + i] + indexFrom;
+            offset += lengths[r];
+            reviews[r] = review;
+        }
+        return new Split(reviews, labels);
+    }
+
+    private static NpyArray Get(IReadOnlyDictionary<string, NpyArray> arrays, string path, string key) =>
+        arrays.TryGetValue(key, out var array)
+            ? array
+            : throw new InvalidDataException($"'{path}' has no array '{key}' (it holds {string.Join(", ", arrays.Keys)}); make it with: {ConvertCommand}");
+
+    private static int MaxIndex(int[][] reviews)
+    {
+        int max = 0;
+        foreach (var review in reviews)
+            foreach (int w in review) max = Math.Max(max, w);
+        return max;
+    }
+
+    /// <summary>
+    /// The data for the imdb_lstm example: the converted file in <paramref name="directory"/>
+    /// (default: Keras's cache ~/.keras/datasets), loaded with <paramref name="numWords"/>.
+    /// Returns null, after writing to <paramref name="errors"/> where to get the data and how to
+    /// convert it, when the converted file is not there.
+    /// </summary>
+    public static (Split Train, Split Test)? LoadForExample(string? directory, int numWords, TextWriter errors)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        string dir = directory ?? Mnist.DefaultCacheDirectory;
+        string converted = Path.Combine(dir, ConvertedFileName);
+        if (File.Exists(converted)) return Load(converted, numWords);
+
+        bool hasKerasFile = File.Exists(Path.Combine(dir, KerasFileName));
+        errors.WriteLine(hasKerasFile
+            ? $"Found Keras's {KerasFileName} in {dir}, but its reviews are pickled Python lists, which DeepNet does not read."
+            : $"IMDB data was not found in {dir}.");
+        if (!hasKerasFile)
+            errors.WriteLine($"Download Keras's copy from {Url} into {dir} (or into a folder given with --data DIR).");
+        errors.WriteLine($"Then convert it once to plain int32 arrays ({ConvertedFileName}), in that folder, with numpy:");
+        errors.WriteLine($"  {ConvertCommand}");
+        return null;
+    }
+}
