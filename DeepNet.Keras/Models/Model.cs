@@ -111,6 +111,8 @@ public partial class Model : Layer
             if (!layers.Contains(node.Layer)) layers.Add(node.Layer);
         }
         foreach (var old in _graphLayers) Untrack(old);
+        // Layers tracked before (Sequential.Add) are re-tracked too, so weights follow graph order as in Keras.
+        foreach (var layer in layers) Untrack(layer);
         foreach (var layer in layers) Track(layer);
         _inputs = inputs.ToArray();
         _outputs = outputs.ToArray();

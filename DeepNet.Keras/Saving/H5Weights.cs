@@ -10,15 +10,31 @@ namespace DeepNet.Keras.Saving;
 internal sealed class PendingWeights
 {
     private readonly List<(Variable Variable, float[] Values)> _items = new();
+    private readonly List<(Variable Variable, long Value)> _counters = new();
 
-    public int Count => _items.Count;
+    public int Count => _items.Count + _counters.Count;
 
     public void Add(Variable variable, float[] values) => _items.Add((variable, values));
+
+    /// <summary>An integer scalar (an optimizer's iteration counter), kept exact rather than through float.</summary>
+    public void AddCounter(Variable variable, long value) => _counters.Add((variable, value));
+
+    /// <summary>Takes over everything <paramref name="other"/> collected.</summary>
+    public void AddAll(PendingWeights other)
+    {
+        _items.AddRange(other._items);
+        _counters.AddRange(other._counters);
+    }
 
     /// <summary>Copies every collected value into its variable.</summary>
     public void AssignAll()
     {
         foreach (var (variable, values) in _items) variable.Assign(values);
+        foreach (var (variable, value) in _counters)
+        {
+            if (variable.DType == DType.Int64) variable.Value.Backend.Upload<long>([value], variable.Value);
+            else variable.Assign([(float)value]);
+        }
     }
 }
 
@@ -74,14 +90,40 @@ internal static class H5Weights
         }
     }
 
+    /// <summary>Reads an integer scalar dataset (an iteration counter: int64 on TensorFlow, int32 on JAX, float in odd files).</summary>
+    public static long ReadCounter(IH5Dataset dataset, string where)
+    {
+        var dims = Dims(dataset);
+        ulong count = 1;
+        foreach (var d in dims) count *= d;
+        if (count != 1) throw new KerasFileException($"{where}: an iteration counter must hold one value, the dataset has shape {Format(dims)}.");
+        var type = dataset.Type;
+        return type.Class switch
+        {
+            H5DataTypeClass.FixedPoint when type.Size == 8 => dataset.Read<long[]>()[0],
+            H5DataTypeClass.FixedPoint when type.Size == 4 => dataset.Read<int[]>()[0],
+            H5DataTypeClass.FloatingPoint when type.Size == 8 => checked((long)dataset.Read<double[]>()[0]),
+            H5DataTypeClass.FloatingPoint when type.Size == 4 => checked((long)dataset.Read<float[]>()[0]),
+            _ => throw new KerasFileException($"{where}: unsupported iteration counter type {type.Class} of {type.Size} bytes."),
+        };
+    }
+
     private static T[] Check<T>(T[] values, long count, string where) =>
         values.Length == count ? values : throw new KerasFileException($"{where}: read {values.Length} values, expected {count}.");
 
-    /// <summary>A float32 dataset of the variable's shape (a 0-D variable gives a scalar dataset).</summary>
+    /// <summary>
+    /// A dataset of the variable's shape and type (a 0-D variable gives a scalar dataset):
+    /// float32, or int64 for an optimizer's iteration counter, as Keras on TensorFlow writes it.
+    /// </summary>
     public static H5Dataset Dataset(Variable variable)
     {
         var dims = variable.Shape.Select(d => (ulong)d).ToArray();
-        return new H5Dataset<float[]>(variable.ToArray(), fileDims: dims);
+        return variable.DType switch
+        {
+            DType.Int64 => new H5Dataset<long[]>(variable.Value.ToArray<long>(), fileDims: dims),
+            DType.Int32 => new H5Dataset<int[]>(variable.Value.ToArray<int>(), fileDims: dims),
+            _ => new H5Dataset<float[]>(variable.ToArray(), fileDims: dims),
+        };
     }
 
     /// <summary>Adds <paramref name="dataset"/> at a '/'-separated path below <paramref name="group"/>, making groups.</summary>

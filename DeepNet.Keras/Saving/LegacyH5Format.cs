@@ -143,18 +143,35 @@ internal static class LegacyH5Format
         if (!group.ContainsKey("top_level_model_weights")) group["top_level_model_weights"] = top;
     }
 
-    /// <summary>A full-model file: root attributes and <c>model_weights</c>.</summary>
+    /// <summary>The root group of a full-model file holding the optimizer's state.</summary>
+    public const string OptimizerWeights = "optimizer_weights";
+
+    /// <summary>
+    /// Reads the <c>optimizer_weights</c> group into <paramref name="pending"/> for the built
+    /// <paramref name="optimizer"/>; a state that does not fit only warns, as in Keras.
+    /// </summary>
+    public static void ReadOptimizerWeights(Optimizers.Optimizer optimizer, IH5Group root, string file, long fileLength, PendingWeights pending)
+    {
+        if (!root.LinkExists(OptimizerWeights) || root.Get(OptimizerWeights) is not IH5Group group) return;
+        string where = "/" + OptimizerWeights;
+        var stored = OptimizerState.ReadLegacyGroup(group, file, where);
+        if (!OptimizerState.TryRead(optimizer, stored, file, where, fileLength, pending, out string problem))
+            Warn($"{file}: skipping the optimizer state; the model starts with a fresh optimizer. {problem}");
+    }
+
+    /// <summary>A full-model file: root attributes, <c>model_weights</c> and, when compiled, <c>optimizer_weights</c>.</summary>
     public static H5File FullModel(Model model)
     {
         var file = new H5File();
         H5Strings.WriteString(file, "keras_version", KerasSerializer.KerasVersion);
         H5Strings.WriteString(file, "backend", KerasSerializer.Backend);
         H5Strings.WriteString(file, "model_config", KerasSerializer.SerializeModel(model, legacy: true).ToString(Newtonsoft.Json.Formatting.None));
-        if (TrainingConfig.Write(model) is { } training)
+        if (TrainingConfig.Write(model, legacy: true) is { } training)
             H5Strings.WriteString(file, "training_config", training.ToString(Newtonsoft.Json.Formatting.None));
         var weights = new H5Group();
         WriteWeights(weights, model);
         file["model_weights"] = weights;
+        if (model.Optimizer is { } optimizer) file[OptimizerWeights] = OptimizerState.LegacyGroup(optimizer);
         return file;
     }
 

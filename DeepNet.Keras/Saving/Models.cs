@@ -15,7 +15,9 @@ public static class Models
     /// Loads a whole model (architecture and weights) from a <c>.keras</c> or <c>.h5</c> file.
     /// With <paramref name="compile"/>, the stored compile arguments are restored where this
     /// library knows the optimizer, loss and metrics (otherwise a warning, and the model is
-    /// returned uncompiled, as in Keras). Optimizer state is not restored.
+    /// returned uncompiled, as in Keras). The optimizer is then built over the model's trainable
+    /// variables and its saved state (iteration, slots) restored, so training resumes where it
+    /// stopped; a state that does not fit gives a warning and a fresh optimizer, as in Keras.
     /// </summary>
     public static Model LoadModel(string filepath, bool compile = true)
     {

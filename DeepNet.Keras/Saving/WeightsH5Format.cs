@@ -1,4 +1,5 @@
 using DeepNet.Keras.Layers;
+using DeepNet.Keras.Optimizers;
 using DeepNet.Keras.Utils;
 using PureHDF;
 
@@ -8,10 +9,14 @@ namespace DeepNet.Keras.Saving;
 /// The Keras 3 weights layout (keras-compat §2.2; <c>.weights.h5</c> and <c>model.weights.h5</c>
 /// inside <c>.keras</c>): one group per object, <c>layers/&lt;snake_case class key&gt;</c> for the layers of
 /// a model, the object's own variables in <c>vars/0</c>, <c>vars/1</c>… (trainable first). Matched
-/// strictly by path.
+/// strictly by path. A compiled model's optimizer is stored beside its layers as
+/// <c>optimizer/vars/0..n</c> (<see cref="OptimizerState"/>).
 /// </summary>
 internal static class WeightsH5Format
 {
+    /// <summary>The model attribute Keras stores its optimizer under.</summary>
+    private const string OptimizerKey = "optimizer";
+
     /// <summary>The children of <paramref name="obj"/> with their path keys, in Keras's visit order.</summary>
     private static IEnumerable<(string Path, Layer Child)> Children(Layer obj)
     {
@@ -43,6 +48,7 @@ internal static class WeightsH5Format
     {
         var file = new H5File();
         WriteObject(file, model, isRoot: true);
+        if (model.Optimizer is { } optimizer) file[OptimizerKey] = new H5Group { ["vars"] = OptimizerState.VarsGroup(optimizer) };
         return file;
     }
 
@@ -63,12 +69,24 @@ internal static class WeightsH5Format
 
     // ---- reading -------------------------------------------------------------------------------
 
-    public static PendingWeights Read(Model model, IH5Group root, string file, long fileLength, bool skipMismatch)
+    /// <summary>
+    /// Reads and checks every weight of <paramref name="model"/>, and the state of
+    /// <paramref name="optimizer"/> when given and stored (a state that does not fit it only warns,
+    /// as in Keras; the optimizer must be built first to take a trained state).
+    /// </summary>
+    public static PendingWeights Read(Model model, IH5Group root, string file, long fileLength, bool skipMismatch, Optimizer? optimizer = null)
     {
         var pending = new PendingWeights();
         var errors = new List<string>();
         ReadObject(model, root, "", file, fileLength, skipMismatch, pending, errors);
         if (errors.Count > 0) throw new KerasFileException($"{file}: {string.Join(" ", errors)}") { FilePath = file };
+        if (optimizer is not null && FindGroup(root, OptimizerKey + "/vars") is { } vars)
+        {
+            string where = $"/{OptimizerKey}/vars";
+            var stored = OptimizerState.ReadVarsGroup(vars, file, where);
+            if (!OptimizerState.TryRead(optimizer, stored, file, where, fileLength, pending, out string problem))
+                LegacyH5Format.Warn($"{file}: skipping the optimizer state. {problem}{(optimizer.Built ? "" : " The optimizer is not built yet (it is built by its first training step).")}");
+        }
         return pending;
     }
 
