@@ -77,6 +77,7 @@ public static class LayerRegistry
         ["GRU"] = GRU.FromConfig,
         ["Bidirectional"] = Bidirectional.FromConfig,
         ["TimeDistributed"] = TimeDistributed.FromConfig,
+        ["Lambda"] = Lambda.FromConfig,
     };
 
     private static readonly object s_lock = new();
