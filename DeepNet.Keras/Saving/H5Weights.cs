@@ -41,7 +41,32 @@ internal sealed class PendingWeights
 internal static class H5Weights
 {
     /// <summary>The dataset's shape, checked to be a plain array of a sensible rank.</summary>
-    public static ulong[] Dims(IH5Dataset dataset) => dataset.Space.Dimensions;
+    public static ulong[] Dims(IH5Dataset dataset)
+    {
+        var dims = dataset.Space.Dimensions;
+        if (dims.Length > 32) throw new KerasFileException($"a dataset of rank {dims.Length} is not a Keras weight (corrupt dataspace).");
+        return dims;
+    }
+
+    /// <summary>
+    /// The number of elements of a dataspace, after checking that elements × element size fits in
+    /// the file (no overflow, nothing larger than the file could hold), before anything is read.
+    /// </summary>
+    public static ulong CheckedSize(IReadOnlyList<ulong> dims, long elementSize, long fileLength, string where)
+    {
+        ulong count = 1;
+        ulong limit = (ulong)Math.Max(0, fileLength);
+        foreach (var d in dims)
+        {
+            if (d != 0 && count > limit / d)
+                throw new KerasFileException($"{where}: the dataspace [{string.Join(", ", dims)}] claims more elements than the whole file ({fileLength} bytes) could hold.");
+            count *= d;
+        }
+        ulong size = (ulong)Math.Max(1L, elementSize);
+        if (count > limit / size)
+            throw new KerasFileException($"{where}: the dataspace [{string.Join(", ", dims)}] of {elementSize}-byte elements claims more bytes than the whole file ({fileLength} bytes).");
+        return count;
+    }
 
     public static string Format(IReadOnlyList<ulong> dims) =>
         dims.Count == 1 ? $"({dims[0]},)" : $"({string.Join(", ", dims)})";
@@ -91,11 +116,10 @@ internal static class H5Weights
     }
 
     /// <summary>Reads an integer scalar dataset (an iteration counter: int64 on TensorFlow, int32 on JAX, float in odd files).</summary>
-    public static long ReadCounter(IH5Dataset dataset, string where)
+    public static long ReadCounter(IH5Dataset dataset, string where, long fileLength)
     {
         var dims = Dims(dataset);
-        ulong count = 1;
-        foreach (var d in dims) count *= d;
+        ulong count = CheckedSize(dims, dataset.Type.Size, fileLength, where);
         if (count != 1) throw new KerasFileException($"{where}: an iteration counter must hold one value, the dataset has shape {Format(dims)}.");
         var type = dataset.Type;
         return type.Class switch

@@ -93,18 +93,18 @@ internal static class KerasFiles
             case Kind.Hdf5:
                 return WithHdf5(path, (root, length) =>
                 {
-                    string? configText = H5Strings.ReadString(root, "model_config", $"{path}:/");
+                    string? configText = H5Strings.ReadString(root, "model_config", $"{path}:/", length);
                     if (configText is null)
                     {
                         throw new KerasFileException(H5Strings.HasList(root, "layer_names") || root.LinkExists("layers")
                             ? $"{path}: this file holds weights only (no model_config); make the model (e.g. Models.ModelFromJson) and call LoadWeights."
                             : $"{path}: no model config found in the file.") { FilePath = path };
                     }
-                    string? version = H5Strings.ReadString(root, "keras_version", $"{path}:/");
+                    string? version = H5Strings.ReadString(root, "keras_version", $"{path}:/", length);
                     var config = KerasSerializer.ParseJson(configText, $"{path}:/@model_config");
                     var model = KerasSerializer.ModelFromConfig(config, path, version);
                     var pending = LegacyH5Format.ReadWeights(model, root, path, length, byName: false, skipMismatch: false);
-                    if (compile && H5Strings.ReadString(root, "training_config", $"{path}:/") is { } training)
+                    if (compile && H5Strings.ReadString(root, "training_config", $"{path}:/", length) is { } training)
                     {
                         TrainingConfig.Restore(model, KerasSerializer.ParseJson(training, $"{path}:/@training_config"), path);
                         // As Keras: the optimizer is built (and its state set) only when the file holds a state.

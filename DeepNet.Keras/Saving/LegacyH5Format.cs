@@ -39,14 +39,14 @@ internal static class LegacyH5Format
             group = root.Group("model_weights");
             groupPath = "/model_weights";
         }
-        var layerNames = H5Strings.ReadList(group, "layer_names", $"{file}:{groupPath}");
+        var layerNames = H5Strings.ReadList(group, "layer_names", $"{file}:{groupPath}", fileLength);
         var fileLayers = new List<(string Name, string Path, string[] WeightNames, IH5Group Group)>();
         foreach (var name in layerNames)
         {
             string path = $"{groupPath.TrimEnd('/')}/{name}";
             if (!group.LinkExists(name)) throw new KerasFileException($"{file}: layer_names lists '{name}' but the group {path} is missing.") { FilePath = file };
             var g = group.Group(name);
-            fileLayers.Add((name, path, H5Strings.ReadList(g, "weight_names", $"{file}:{path}"), g));
+            fileLayers.Add((name, path, H5Strings.ReadList(g, "weight_names", $"{file}:{path}", fileLength), g));
         }
 
         var pending = new PendingWeights();
@@ -154,7 +154,7 @@ internal static class LegacyH5Format
     {
         if (!root.LinkExists(OptimizerWeights) || root.Get(OptimizerWeights) is not IH5Group group) return;
         string where = "/" + OptimizerWeights;
-        var stored = OptimizerState.ReadLegacyGroup(group, file, where);
+        var stored = OptimizerState.ReadLegacyGroup(group, file, where, fileLength);
         if (!OptimizerState.TryRead(optimizer, stored, file, where, fileLength, pending, out string problem))
             Warn($"{file}: skipping the optimizer state; the model starts with a fresh optimizer. {problem}");
     }

@@ -50,9 +50,9 @@ internal static class OptimizerState
     // ---- reading -------------------------------------------------------------------------------
 
     /// <summary>The datasets of a legacy <c>optimizer_weights</c> group, in weight_names order.</summary>
-    public static List<Stored> ReadLegacyGroup(IH5Group group, string file, string groupPath)
+    public static List<Stored> ReadLegacyGroup(IH5Group group, string file, string groupPath, long fileLength)
     {
-        var names = H5Strings.ReadList(group, "weight_names", $"{file}:{groupPath}");
+        var names = H5Strings.ReadList(group, "weight_names", $"{file}:{groupPath}", fileLength);
         var stored = new List<Stored>(names.Length);
         foreach (var name in names)
         {
@@ -101,7 +101,7 @@ internal static class OptimizerState
             int k = mapping[i];
             if (k < 0) continue; // not stored (the learning rate in Keras 2 files): keep the configured value
             string at = $"{file}:{where}/{stored[k].Name}";
-            if (variable.DType == DType.Int64 || variable.DType == DType.Int32) local.AddCounter(variable, H5Weights.ReadCounter(stored[k].Dataset, at));
+            if (variable.DType == DType.Int64 || variable.DType == DType.Int32) local.AddCounter(variable, H5Weights.ReadCounter(stored[k].Dataset, at, fileLength));
             else local.Add(variable, H5Weights.ReadFloats(stored[k].Dataset, variable.Shape, at, fileLength));
         }
         pending.AddAll(local);
