@@ -41,10 +41,10 @@ internal sealed class PendingWeights
 internal static class H5Weights
 {
     /// <summary>The dataset's shape, checked to be a plain array of a sensible rank.</summary>
-    public static ulong[] Dims(IH5Dataset dataset)
+    public static ulong[] Dims(IH5Dataset dataset, string where)
     {
         var dims = dataset.Space.Dimensions;
-        if (dims.Length > 32) throw new KerasFileException($"a dataset of rank {dims.Length} is not a Keras weight (corrupt dataspace).");
+        if (dims.Length > 32) throw new KerasFileException($"{where}: a dataset of rank {dims.Length} is not a Keras weight (corrupt dataspace).");
         return dims;
     }
 
@@ -118,7 +118,7 @@ internal static class H5Weights
     /// <summary>Reads an integer scalar dataset (an iteration counter: int64 on TensorFlow, int32 on JAX, float in odd files).</summary>
     public static long ReadCounter(IH5Dataset dataset, string where, long fileLength)
     {
-        var dims = Dims(dataset);
+        var dims = Dims(dataset, where);
         ulong count = CheckedSize(dims, dataset.Type.Size, fileLength, where);
         if (count != 1) throw new KerasFileException($"{where}: an iteration counter must hold one value, the dataset has shape {Format(dims)}.");
         var type = dataset.Type;

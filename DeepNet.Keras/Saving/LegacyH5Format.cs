@@ -96,7 +96,7 @@ internal static class LegacyH5Format
                 throw new KerasFileException($"{file}: weight {path} listed in weight_names is missing.") { FilePath = file };
             var dataset = fl.Group.Get(weightName) as IH5Dataset
                 ?? throw new KerasFileException($"{file}: {path} is not a dataset.") { FilePath = file };
-            var dims = H5Weights.Dims(dataset);
+            var dims = H5Weights.Dims(dataset, $"{file}:{path}");
             if (!H5Weights.SameShape(dims, variables[i].Shape))
             {
                 string message = $"{file}: shape mismatch in layer '{layer.Name}' for weight {path}: the model expects {H5Weights.Format(variables[i].Shape)}, the file holds {H5Weights.Format(dims)}.";

@@ -116,7 +116,7 @@ internal static class OptimizerState
     private static int[]? Match(Optimizer optimizer, IReadOnlyList<Stored> stored)
     {
         var ours = optimizer.Variables;
-        var dims = stored.Select(s => H5Weights.Dims(s.Dataset)).ToArray();
+        var dims = stored.Select(s => H5Weights.Dims(s.Dataset, s.Name)).ToArray();
 
         // Keras 3: the same list, position by position.
         if (stored.Count == ours.Count && Enumerable.Range(0, ours.Count).All(i => H5Weights.SameShape(dims[i], ours[i].Shape)))

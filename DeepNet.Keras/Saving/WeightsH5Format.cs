@@ -143,7 +143,7 @@ internal static class WeightsH5Format
                 string p = $"{varsPath}/{i}";
                 var dataset = vars!.Get(i.ToString(System.Globalization.CultureInfo.InvariantCulture)) as IH5Dataset
                     ?? throw new KerasFileException($"{file}: {p} is not a dataset.") { FilePath = file };
-                var dims = H5Weights.Dims(dataset);
+                var dims = H5Weights.Dims(dataset, $"{file}:{p}");
                 if (!H5Weights.SameShape(dims, own[i].Shape))
                 {
                     string message = $"Shape mismatch in layer '{obj.Name}' for {p} ('{own[i].Path}'): the model expects {H5Weights.Format(own[i].Shape)}, the file holds {H5Weights.Format(dims)}.";
