@@ -96,6 +96,7 @@ public static class LayerRegistry
         ["PositionEmbedding"] = PositionEmbedding.FromConfig,
         ["TokenAndPositionEmbedding"] = TokenAndPositionEmbedding.FromConfig,
         ["SinePositionEncoding"] = SinePositionEncoding.FromConfig,
+        ["Lambda"] = Lambda.FromConfig,
     };
 
     private static readonly object s_lock = new();

@@ -37,6 +37,12 @@ public partial class Model
     /// <summary>The loss of each output (null where an output has none).</summary>
     public IReadOnlyList<Loss?> CompiledLosses => _compiledLosses;
 
+    /// <summary>The metrics given to <see cref="Compile"/>, as given (names or objects); saved with the model.</summary>
+    internal IReadOnlyList<KerasRef<Metric>> CompiledMetrics => _metricSpecs;
+
+    /// <summary>The loss weights given to <see cref="Compile"/> (null: none); saved with the model.</summary>
+    internal IReadOnlyList<float>? CompiledLossWeights => _lossWeights;
+
     /// <summary>
     /// Configures training (Keras <c>compile</c>). Each argument takes a Keras name or an object.
     /// </summary>

@@ -7,6 +7,8 @@ namespace DeepNet.Keras.Saving;
 /// (keras-compat §1.3): fixed- or variable-length, ASCII or UTF-8, scalar or 1-element arrays,
 /// lists split over <c>name0</c>, <c>name1</c>… when long, and an empty list as a float64 array
 /// of shape (0,). Readers accept all of them; writers use variable-length UTF-8 strings.
+/// Before anything is read, the attribute's size (elements × element size) is checked against
+/// the file's length, so a corrupt dataspace cannot make the reader allocate beyond the file.
 /// </summary>
 internal static class H5Strings
 {
@@ -17,11 +19,11 @@ internal static class H5Strings
     private const ulong MaxListLength = 1 << 22;
 
     /// <summary>The string attribute <paramref name="name"/>, or null when absent.</summary>
-    public static string? ReadString(IH5Object owner, string name, string where)
+    public static string? ReadString(IH5Object owner, string name, string where, long fileLength)
     {
         if (!owner.AttributeExists(name)) return null;
         var attribute = owner.Attribute(name);
-        var values = ReadStrings(attribute, $"{where}@{name}");
+        var values = ReadStrings(attribute, $"{where}@{name}", fileLength);
         if (values.Length != 1)
             throw new KerasFileException($"{where}: attribute '{name}' should hold one string, it holds {values.Length}.");
         return values[0];
@@ -31,13 +33,13 @@ internal static class H5Strings
     /// The list attribute <paramref name="name"/> (layer_names, weight_names): the attribute
     /// itself, else the chunks name0, name1… until a gap; empty when absent or numeric and empty.
     /// </summary>
-    public static string[] ReadList(IH5Object owner, string name, string where)
+    public static string[] ReadList(IH5Object owner, string name, string where, long fileLength)
     {
-        if (owner.AttributeExists(name)) return ReadStrings(owner.Attribute(name), $"{where}@{name}");
+        if (owner.AttributeExists(name)) return ReadStrings(owner.Attribute(name), $"{where}@{name}", fileLength);
         var all = new List<string>();
         for (int chunk = 0; owner.AttributeExists($"{name}{chunk}"); chunk++)
         {
-            all.AddRange(ReadStrings(owner.Attribute($"{name}{chunk}"), $"{where}@{name}{chunk}"));
+            all.AddRange(ReadStrings(owner.Attribute($"{name}{chunk}"), $"{where}@{name}{chunk}", fileLength));
             if ((ulong)all.Count > MaxListLength) throw new KerasFileException($"{where}: attribute '{name}' lists more than {MaxListLength} names.");
         }
         return all.ToArray();
@@ -47,12 +49,13 @@ internal static class H5Strings
     public static bool HasList(IH5Object owner, string name) =>
         owner.AttributeExists(name) || owner.AttributeExists(name + "0");
 
-    private static string[] ReadStrings(IH5Attribute attribute, string where)
+    private static string[] ReadStrings(IH5Attribute attribute, string where, long fileLength)
     {
-        ulong count = 1;
-        foreach (var d in attribute.Space.Dimensions) count *= d;
-        if (attribute.Space.Rank > 1 || count > MaxListLength)
+        if (attribute.Space.Rank > 1)
             throw new KerasFileException($"{where}: expected a string or a 1-D list of strings, found dimensions [{string.Join(", ", attribute.Space.Dimensions)}].");
+        ulong count = H5Weights.CheckedSize(attribute.Space.Dimensions, attribute.Type.Size, fileLength, where);
+        if (count > MaxListLength)
+            throw new KerasFileException($"{where}: a list of {count} strings is more than the {MaxListLength} accepted.");
         switch (attribute.Type.Class)
         {
             case H5DataTypeClass.String:

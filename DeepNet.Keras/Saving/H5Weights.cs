@@ -10,22 +10,63 @@ namespace DeepNet.Keras.Saving;
 internal sealed class PendingWeights
 {
     private readonly List<(Variable Variable, float[] Values)> _items = new();
+    private readonly List<(Variable Variable, long Value)> _counters = new();
 
-    public int Count => _items.Count;
+    public int Count => _items.Count + _counters.Count;
 
     public void Add(Variable variable, float[] values) => _items.Add((variable, values));
+
+    /// <summary>An integer scalar (an optimizer's iteration counter), kept exact rather than through float.</summary>
+    public void AddCounter(Variable variable, long value) => _counters.Add((variable, value));
+
+    /// <summary>Takes over everything <paramref name="other"/> collected.</summary>
+    public void AddAll(PendingWeights other)
+    {
+        _items.AddRange(other._items);
+        _counters.AddRange(other._counters);
+    }
 
     /// <summary>Copies every collected value into its variable.</summary>
     public void AssignAll()
     {
         foreach (var (variable, values) in _items) variable.Assign(values);
+        foreach (var (variable, value) in _counters)
+        {
+            if (variable.DType == DType.Int64) variable.Value.Backend.Upload<long>([value], variable.Value);
+            else variable.Assign([(float)value]);
+        }
     }
 }
 
 internal static class H5Weights
 {
     /// <summary>The dataset's shape, checked to be a plain array of a sensible rank.</summary>
-    public static ulong[] Dims(IH5Dataset dataset) => dataset.Space.Dimensions;
+    public static ulong[] Dims(IH5Dataset dataset, string where)
+    {
+        var dims = dataset.Space.Dimensions;
+        if (dims.Length > 32) throw new KerasFileException($"{where}: a dataset of rank {dims.Length} is not a Keras weight (corrupt dataspace).");
+        return dims;
+    }
+
+    /// <summary>
+    /// The number of elements of a dataspace, after checking that elements × element size fits in
+    /// the file (no overflow, nothing larger than the file could hold), before anything is read.
+    /// </summary>
+    public static ulong CheckedSize(IReadOnlyList<ulong> dims, long elementSize, long fileLength, string where)
+    {
+        ulong count = 1;
+        ulong limit = (ulong)Math.Max(0, fileLength);
+        foreach (var d in dims)
+        {
+            if (d != 0 && count > limit / d)
+                throw new KerasFileException($"{where}: the dataspace [{string.Join(", ", dims)}] claims more elements than the whole file ({fileLength} bytes) could hold.");
+            count *= d;
+        }
+        ulong size = (ulong)Math.Max(1L, elementSize);
+        if (count > limit / size)
+            throw new KerasFileException($"{where}: the dataspace [{string.Join(", ", dims)}] of {elementSize}-byte elements claims more bytes than the whole file ({fileLength} bytes).");
+        return count;
+    }
 
     public static string Format(IReadOnlyList<ulong> dims) =>
         dims.Count == 1 ? $"({dims[0]},)" : $"({string.Join(", ", dims)})";
@@ -74,14 +115,39 @@ internal static class H5Weights
         }
     }
 
+    /// <summary>Reads an integer scalar dataset (an iteration counter: int64 on TensorFlow, int32 on JAX, float in odd files).</summary>
+    public static long ReadCounter(IH5Dataset dataset, string where, long fileLength)
+    {
+        var dims = Dims(dataset, where);
+        ulong count = CheckedSize(dims, dataset.Type.Size, fileLength, where);
+        if (count != 1) throw new KerasFileException($"{where}: an iteration counter must hold one value, the dataset has shape {Format(dims)}.");
+        var type = dataset.Type;
+        return type.Class switch
+        {
+            H5DataTypeClass.FixedPoint when type.Size == 8 => dataset.Read<long[]>()[0],
+            H5DataTypeClass.FixedPoint when type.Size == 4 => dataset.Read<int[]>()[0],
+            H5DataTypeClass.FloatingPoint when type.Size == 8 => checked((long)dataset.Read<double[]>()[0]),
+            H5DataTypeClass.FloatingPoint when type.Size == 4 => checked((long)dataset.Read<float[]>()[0]),
+            _ => throw new KerasFileException($"{where}: unsupported iteration counter type {type.Class} of {type.Size} bytes."),
+        };
+    }
+
     private static T[] Check<T>(T[] values, long count, string where) =>
         values.Length == count ? values : throw new KerasFileException($"{where}: read {values.Length} values, expected {count}.");
 
-    /// <summary>A float32 dataset of the variable's shape (a 0-D variable gives a scalar dataset).</summary>
+    /// <summary>
+    /// A dataset of the variable's shape and type (a 0-D variable gives a scalar dataset):
+    /// float32, or int64 for an optimizer's iteration counter, as Keras on TensorFlow writes it.
+    /// </summary>
     public static H5Dataset Dataset(Variable variable)
     {
         var dims = variable.Shape.Select(d => (ulong)d).ToArray();
-        return new H5Dataset<float[]>(variable.ToArray(), fileDims: dims);
+        return variable.DType switch
+        {
+            DType.Int64 => new H5Dataset<long[]>(variable.Value.ToArray<long>(), fileDims: dims),
+            DType.Int32 => new H5Dataset<int[]>(variable.Value.ToArray<int>(), fileDims: dims),
+            _ => new H5Dataset<float[]>(variable.ToArray(), fileDims: dims),
+        };
     }
 
     /// <summary>Adds <paramref name="dataset"/> at a '/'-separated path below <paramref name="group"/>, making groups.</summary>

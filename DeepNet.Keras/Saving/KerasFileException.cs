@@ -24,7 +24,8 @@ public sealed class UnsupportedLayersException : KerasFileException
 {
     public UnsupportedLayersException(string source, IReadOnlyList<string> classNames)
         : base($"{source}: the model uses layer classes DeepNet does not support: {string.Join(", ", classNames)}. " +
-               "Register custom layers with LayerRegistry.Register(className, factory) before loading.")
+               "Give custom layers to the load (Models.LoadModel(path, customObjects: new Dictionary<string, object> { [className] = (Func<JObject, Layer>)factory })) " +
+               "or register them with LayerRegistry.Register(className, factory) before loading.")
     {
         ClassNames = classNames;
     }

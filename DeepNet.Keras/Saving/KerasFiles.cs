@@ -82,34 +82,52 @@ internal static class KerasFiles
                 {
                     var contents = KerasArchive.Read(path);
                     var model = KerasSerializer.ModelFromConfig(contents.Config, $"{path}:{KerasArchive.ConfigEntry}", contents.Metadata?.Value<string?>("keras_version"));
-                    var pending = WithHdf5(contents.Weights, $"{path}:{KerasArchive.WeightsEntry}",
-                        (root, length) => WeightsH5Format.Read(model, root, $"{path}:{KerasArchive.WeightsEntry}", length, skipMismatch: false));
-                    pending.AssignAll();
+                    // As Keras: compile from compile_config and build the optimizer, then load every state.
                     if (compile && contents.Config["compile_config"] is JObject compileConfig) TrainingConfig.Restore(model, compileConfig, path);
+                    var optimizer = BuildOptimizer(model);
+                    var pending = WithHdf5(contents.Weights, $"{path}:{KerasArchive.WeightsEntry}",
+                        (root, length) => WeightsH5Format.Read(model, root, $"{path}:{KerasArchive.WeightsEntry}", length, skipMismatch: false, optimizer));
+                    pending.AssignAll();
                     return model;
                 });
             case Kind.Hdf5:
                 return WithHdf5(path, (root, length) =>
                 {
-                    string? configText = H5Strings.ReadString(root, "model_config", $"{path}:/");
+                    string? configText = H5Strings.ReadString(root, "model_config", $"{path}:/", length);
                     if (configText is null)
                     {
                         throw new KerasFileException(H5Strings.HasList(root, "layer_names") || root.LinkExists("layers")
                             ? $"{path}: this file holds weights only (no model_config); make the model (e.g. Models.ModelFromJson) and call LoadWeights."
                             : $"{path}: no model config found in the file.") { FilePath = path };
                     }
-                    string? version = H5Strings.ReadString(root, "keras_version", $"{path}:/");
+                    string? version = H5Strings.ReadString(root, "keras_version", $"{path}:/", length);
                     var config = KerasSerializer.ParseJson(configText, $"{path}:/@model_config");
                     var model = KerasSerializer.ModelFromConfig(config, path, version);
                     var pending = LegacyH5Format.ReadWeights(model, root, path, length, byName: false, skipMismatch: false);
-                    pending.AssignAll();
-                    if (compile && H5Strings.ReadString(root, "training_config", $"{path}:/") is { } training)
+                    if (compile && H5Strings.ReadString(root, "training_config", $"{path}:/", length) is { } training)
+                    {
                         TrainingConfig.Restore(model, KerasSerializer.ParseJson(training, $"{path}:/@training_config"), path);
+                        // As Keras: the optimizer is built (and its state set) only when the file holds a state.
+                        if (root.LinkExists(LegacyH5Format.OptimizerWeights) && BuildOptimizer(model) is { } optimizer)
+                            LegacyH5Format.ReadOptimizerWeights(optimizer, root, path, length, pending);
+                    }
+                    pending.AssignAll();
                     return model;
                 });
             default:
                 throw new KerasFileException($"{path}: neither an HDF5 file nor a .keras (zip) archive.") { FilePath = path };
         }
+    }
+
+    /// <summary>
+    /// Makes the variables of a restored optimizer over the model's trainable variables, as
+    /// Keras does before loading an optimizer state (null when not compiled or not built).
+    /// </summary>
+    private static Optimizers.Optimizer? BuildOptimizer(Model model)
+    {
+        if (model.Optimizer is not { } optimizer || !model.Built) return null;
+        optimizer.Build(model.TrainableWeights);
+        return optimizer;
     }
 
     public static void LoadWeights(Model model, string path, bool byName, bool skipMismatch)
@@ -123,7 +141,7 @@ internal static class KerasFiles
                 {
                     var contents = KerasArchive.Read(path, needConfig: false);
                     return WithHdf5(contents.Weights, $"{path}:{KerasArchive.WeightsEntry}",
-                        (root, length) => WeightsH5Format.Read(model, root, $"{path}:{KerasArchive.WeightsEntry}", length, skipMismatch));
+                        (root, length) => WeightsH5Format.Read(model, root, $"{path}:{KerasArchive.WeightsEntry}", length, skipMismatch, model.Optimizer));
                 });
                 break;
             case Kind.Hdf5:
@@ -132,7 +150,7 @@ internal static class KerasFiles
                     throw new ArgumentException($"LoadWeights(\"{path}\"): byName is only supported for legacy .h5 files (as in Keras), this is a Keras 3 .weights.h5 file.", nameof(byName));
                 pending = WithHdf5(path, (root, length) => legacy
                     ? LegacyH5Format.ReadWeights(model, root, path, length, byName, skipMismatch)
-                    : WeightsH5Format.Read(model, root, path, length, skipMismatch));
+                    : WeightsH5Format.Read(model, root, path, length, skipMismatch, model.Optimizer));
                 break;
             default:
                 throw new KerasFileException($"{path}: neither an HDF5 file nor a .keras (zip) archive.") { FilePath = path };
@@ -150,12 +168,7 @@ internal static class KerasFiles
         if (EndsWith(path, ".keras"))
         {
             var config = KerasSerializer.SerializeModel(model);
-            if (TrainingConfig.Write(model) is { } training)
-            {
-                training["optimizer"] = training["optimizer_config"];
-                training.Remove("optimizer_config");
-                config["compile_config"] = training;
-            }
+            if (TrainingConfig.Write(model, legacy: false) is { } compileConfig) config["compile_config"] = compileConfig;
             var weights = ToBytes(WeightsH5Format.Write(model));
             AtomicFile.Write(path, s => KerasArchive.Write(s, config, weights));
         }

@@ -39,14 +39,14 @@ internal static class LegacyH5Format
             group = root.Group("model_weights");
             groupPath = "/model_weights";
         }
-        var layerNames = H5Strings.ReadList(group, "layer_names", $"{file}:{groupPath}");
+        var layerNames = H5Strings.ReadList(group, "layer_names", $"{file}:{groupPath}", fileLength);
         var fileLayers = new List<(string Name, string Path, string[] WeightNames, IH5Group Group)>();
         foreach (var name in layerNames)
         {
             string path = $"{groupPath.TrimEnd('/')}/{name}";
             if (!group.LinkExists(name)) throw new KerasFileException($"{file}: layer_names lists '{name}' but the group {path} is missing.") { FilePath = file };
             var g = group.Group(name);
-            fileLayers.Add((name, path, H5Strings.ReadList(g, "weight_names", $"{file}:{path}"), g));
+            fileLayers.Add((name, path, H5Strings.ReadList(g, "weight_names", $"{file}:{path}", fileLength), g));
         }
 
         var pending = new PendingWeights();
@@ -96,7 +96,7 @@ internal static class LegacyH5Format
                 throw new KerasFileException($"{file}: weight {path} listed in weight_names is missing.") { FilePath = file };
             var dataset = fl.Group.Get(weightName) as IH5Dataset
                 ?? throw new KerasFileException($"{file}: {path} is not a dataset.") { FilePath = file };
-            var dims = H5Weights.Dims(dataset);
+            var dims = H5Weights.Dims(dataset, $"{file}:{path}");
             if (!H5Weights.SameShape(dims, variables[i].Shape))
             {
                 string message = $"{file}: shape mismatch in layer '{layer.Name}' for weight {path}: the model expects {H5Weights.Format(variables[i].Shape)}, the file holds {H5Weights.Format(dims)}.";
@@ -143,18 +143,35 @@ internal static class LegacyH5Format
         if (!group.ContainsKey("top_level_model_weights")) group["top_level_model_weights"] = top;
     }
 
-    /// <summary>A full-model file: root attributes and <c>model_weights</c>.</summary>
+    /// <summary>The root group of a full-model file holding the optimizer's state.</summary>
+    public const string OptimizerWeights = "optimizer_weights";
+
+    /// <summary>
+    /// Reads the <c>optimizer_weights</c> group into <paramref name="pending"/> for the built
+    /// <paramref name="optimizer"/>; a state that does not fit only warns, as in Keras.
+    /// </summary>
+    public static void ReadOptimizerWeights(Optimizers.Optimizer optimizer, IH5Group root, string file, long fileLength, PendingWeights pending)
+    {
+        if (!root.LinkExists(OptimizerWeights) || root.Get(OptimizerWeights) is not IH5Group group) return;
+        string where = "/" + OptimizerWeights;
+        var stored = OptimizerState.ReadLegacyGroup(group, file, where, fileLength);
+        if (!OptimizerState.TryRead(optimizer, stored, file, where, fileLength, pending, out string problem))
+            Warn($"{file}: skipping the optimizer state; the model starts with a fresh optimizer. {problem}");
+    }
+
+    /// <summary>A full-model file: root attributes, <c>model_weights</c> and, when compiled, <c>optimizer_weights</c>.</summary>
     public static H5File FullModel(Model model)
     {
         var file = new H5File();
         H5Strings.WriteString(file, "keras_version", KerasSerializer.KerasVersion);
         H5Strings.WriteString(file, "backend", KerasSerializer.Backend);
         H5Strings.WriteString(file, "model_config", KerasSerializer.SerializeModel(model, legacy: true).ToString(Newtonsoft.Json.Formatting.None));
-        if (TrainingConfig.Write(model) is { } training)
+        if (TrainingConfig.Write(model, legacy: true) is { } training)
             H5Strings.WriteString(file, "training_config", training.ToString(Newtonsoft.Json.Formatting.None));
         var weights = new H5Group();
         WriteWeights(weights, model);
         file["model_weights"] = weights;
+        if (model.Optimizer is { } optimizer) file[OptimizerWeights] = OptimizerState.LegacyGroup(optimizer);
         return file;
     }
 

@@ -15,11 +15,21 @@ public static class Models
     /// Loads a whole model (architecture and weights) from a <c>.keras</c> or <c>.h5</c> file.
     /// With <paramref name="compile"/>, the stored compile arguments are restored where this
     /// library knows the optimizer, loss and metrics (otherwise a warning, and the model is
-    /// returned uncompiled, as in Keras). Optimizer state is not restored.
+    /// returned uncompiled, as in Keras). The optimizer is then built over the model's trainable
+    /// variables and its saved state (iteration, slots) restored, so training resumes where it
+    /// stopped; a state that does not fit gives a warning and a fresh optimizer, as in Keras.
     /// </summary>
-    public static Model LoadModel(string filepath, bool compile = true)
+    /// <param name="filepath">A <c>.keras</c> archive or a legacy <c>.h5</c> file.</param>
+    /// <param name="compile">Restore the compile arguments and the optimizer's state.</param>
+    /// <param name="customObjects">
+    /// Keras's <c>custom_objects</c>: custom layer class names mapped to factories
+    /// (<c>Func&lt;JObject, Layer&gt;</c>, taking the layer's config), and function names mapped to
+    /// <c>Func&lt;Tensor, Tensor&gt;</c> for <see cref="Layers.Lambda"/> layers (whose Python code is never run).
+    /// </param>
+    public static Model LoadModel(string filepath, bool compile = true, IReadOnlyDictionary<string, object>? customObjects = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(filepath);
+        using var scope = CustomObjectScope.Enter(customObjects);
         return KerasFiles.LoadModel(filepath, compile);
     }
 
@@ -27,9 +37,12 @@ public static class Models
     /// Makes a model from the JSON of <c>model.to_json()</c> (Keras 2 or 3); its weights are
     /// fresh, load them with <see cref="Model.LoadWeights"/>.
     /// </summary>
-    public static Model ModelFromJson(string json)
+    /// <param name="json">The architecture, as written by <c>to_json()</c>.</param>
+    /// <param name="customObjects">Custom layer factories and Lambda functions by name, as for <see cref="LoadModel"/>.</param>
+    public static Model ModelFromJson(string json, IReadOnlyDictionary<string, object>? customObjects = null)
     {
         ArgumentNullException.ThrowIfNull(json);
+        using var scope = CustomObjectScope.Enter(customObjects);
         return KerasFiles.ModelFromJson(json);
     }
 }

@@ -1,4 +1,5 @@
 using DeepNet.Keras.Layers;
+using DeepNet.Keras.Optimizers;
 using DeepNet.Keras.Utils;
 using PureHDF;
 
@@ -7,13 +8,22 @@ namespace DeepNet.Keras.Saving;
 /// <summary>
 /// The Keras 3 weights layout (keras-compat §2.2; <c>.weights.h5</c> and <c>model.weights.h5</c>
 /// inside <c>.keras</c>): one group per object, <c>layers/&lt;snake_case class key&gt;</c> for the layers of
-/// a model, the object's own variables in <c>vars/0</c>, <c>vars/1</c>… (trainable first). Matched
-/// strictly by path.
+/// a model, the Python attribute for a layer's sublayers (<c>lstm/cell</c>,
+/// <c>bidirectional/forward_layer</c>, <c>time_distributed/layer</c>), the object's own variables
+/// in <c>vars/0</c>, <c>vars/1</c>… (trainable first). Matched
+/// strictly by path. A compiled model's optimizer is stored beside its layers as
+/// <c>optimizer/vars/0..n</c> (<see cref="OptimizerState"/>).
 /// </summary>
 internal static class WeightsH5Format
 {
-    /// <summary>The children of <paramref name="obj"/> with their path keys, in Keras's visit order.</summary>
-    private static IEnumerable<(string Path, Layer Child)> Children(Layer obj)
+    /// <summary>The model attribute Keras stores its optimizer under.</summary>
+    private const string OptimizerKey = "optimizer";
+
+    /// <summary>
+    /// The children of <paramref name="obj"/> with their path keys, in Keras's visit order, and
+    /// the key DeepNet wrote before it used Keras's attribute names (null when the same).
+    /// </summary>
+    private static IEnumerable<(string Path, Layer Child, string? OldPath)> Children(Layer obj)
     {
         var used = new HashSet<string>(StringComparer.Ordinal);
         string Key(Layer l)
@@ -23,11 +33,33 @@ internal static class WeightsH5Format
             for (int i = 1; !used.Add(key); i++) key = $"{baseKey}_{i}";
             return key;
         }
-        // Models list their layers under "layers"; other composite layers' sublayers are keyed the same way.
-        string prefix = obj is Model ? "layers/" : "";
-        var children = obj is Model m ? m.Layers : obj.Sublayers;
-        foreach (var child in children) yield return (prefix + Key(child), child);
+        if (obj is Model m)
+        {
+            // The layers of a Sequential/Functional model, keyed by class.
+            foreach (var child in m.Layers) yield return ("layers/" + Key(child), child, null);
+            yield break;
+        }
+        foreach (var child in obj.Sublayers)
+        {
+            string classKey = Key(child);
+            string? attribute = AttributeName(obj, child);
+            yield return attribute is null ? (classKey, child, null) : (attribute, child, classKey);
+        }
     }
+
+    /// <summary>
+    /// The Python attribute a Keras 3 layer keeps a sublayer in, which names its group
+    /// (saving_lib walks attributes): an RNN's <c>cell</c>, a Bidirectional's
+    /// <c>forward_layer</c>/<c>backward_layer</c>, a TimeDistributed's <c>layer</c>.
+    /// </summary>
+    private static string? AttributeName(Layer parent, Layer child) => parent switch
+    {
+        RNN rnn when ReferenceEquals(rnn.Cell, child) => "cell",
+        Bidirectional b when ReferenceEquals(b.Forward, child) => "forward_layer",
+        Bidirectional b when ReferenceEquals(b.Backward, child) => "backward_layer",
+        TimeDistributed t when ReferenceEquals(t.Inner, child) => "layer",
+        _ => null,
+    };
 
     /// <summary>The object's own variables (not its sublayers'), trainable first.</summary>
     private static List<Variable> OwnVariables(Layer obj)
@@ -43,6 +75,7 @@ internal static class WeightsH5Format
     {
         var file = new H5File();
         WriteObject(file, model, isRoot: true);
+        if (model.Optimizer is { } optimizer) file[OptimizerKey] = new H5Group { ["vars"] = OptimizerState.VarsGroup(optimizer) };
         return file;
     }
 
@@ -53,7 +86,7 @@ internal static class WeightsH5Format
         if (!isRoot) H5Strings.WriteString(vars, "name", obj.Name);
         for (int i = 0; i < own.Count; i++) vars[i.ToString(System.Globalization.CultureInfo.InvariantCulture)] = H5Weights.Dataset(own[i]);
         group["vars"] = vars;
-        foreach (var (path, child) in Children(obj))
+        foreach (var (path, child, _) in Children(obj))
         {
             var g = new H5Group();
             WriteObject(g, child, isRoot: false);
@@ -63,12 +96,24 @@ internal static class WeightsH5Format
 
     // ---- reading -------------------------------------------------------------------------------
 
-    public static PendingWeights Read(Model model, IH5Group root, string file, long fileLength, bool skipMismatch)
+    /// <summary>
+    /// Reads and checks every weight of <paramref name="model"/>, and the state of
+    /// <paramref name="optimizer"/> when given and stored (a state that does not fit it only warns,
+    /// as in Keras; the optimizer must be built first to take a trained state).
+    /// </summary>
+    public static PendingWeights Read(Model model, IH5Group root, string file, long fileLength, bool skipMismatch, Optimizer? optimizer = null)
     {
         var pending = new PendingWeights();
         var errors = new List<string>();
         ReadObject(model, root, "", file, fileLength, skipMismatch, pending, errors);
         if (errors.Count > 0) throw new KerasFileException($"{file}: {string.Join(" ", errors)}") { FilePath = file };
+        if (optimizer is not null && FindGroup(root, OptimizerKey + "/vars") is { } vars)
+        {
+            string where = $"/{OptimizerKey}/vars";
+            var stored = OptimizerState.ReadVarsGroup(vars, file, where);
+            if (!OptimizerState.TryRead(optimizer, stored, file, where, fileLength, pending, out string problem))
+                LegacyH5Format.Warn($"{file}: skipping the optimizer state. {problem}{(optimizer.Built ? "" : " The optimizer is not built yet (it is built by its first training step).")}");
+        }
         return pending;
     }
 
@@ -98,7 +143,7 @@ internal static class WeightsH5Format
                 string p = $"{varsPath}/{i}";
                 var dataset = vars!.Get(i.ToString(System.Globalization.CultureInfo.InvariantCulture)) as IH5Dataset
                     ?? throw new KerasFileException($"{file}: {p} is not a dataset.") { FilePath = file };
-                var dims = H5Weights.Dims(dataset);
+                var dims = H5Weights.Dims(dataset, $"{file}:{p}");
                 if (!H5Weights.SameShape(dims, own[i].Shape))
                 {
                     string message = $"Shape mismatch in layer '{obj.Name}' for {p} ('{own[i].Path}'): the model expects {H5Weights.Format(own[i].Shape)}, the file holds {H5Weights.Format(dims)}.";
@@ -115,10 +160,12 @@ internal static class WeightsH5Format
                     pending.Add(own[i], H5Weights.ReadFloats(datasets[i], own[i].Shape, $"{file}:{varsPath}/{i}", fileLength));
             }
         }
-        foreach (var (childPath, child) in Children(obj))
+        foreach (var (childPath, child, oldPath) in Children(obj))
         {
             string fullPath = $"{path}/{childPath}";
             IH5Group? g = FindGroup(group, childPath);
+            // Files written by earlier DeepNet versions keyed sublayers by class (lstm/lstm_cell).
+            if (g is null && oldPath is not null) g = FindGroup(group, oldPath);
             // Keras 2.13 wrote _layer_checkpoint_dependencies/<key> for what is now layers/<key>.
             if (g is null && childPath.StartsWith("layers/", StringComparison.Ordinal))
                 g = FindGroup(group, "_layer_checkpoint_dependencies/" + childPath["layers/".Length..]);

@@ -52,7 +52,7 @@ public class ConfigFormsTests
         {
             file.Write(path);
             using var read = H5File.OpenRead(path);
-            Assert.That(H5Strings.ReadList(read, "layer_names", path), Is.EqualTo(names));
+            Assert.That(H5Strings.ReadList(read, "layer_names", path, new FileInfo(path).Length), Is.EqualTo(names));
         }
         finally
         {
@@ -71,7 +71,7 @@ public class ConfigFormsTests
             file.Write(path);
             using var read = H5File.OpenRead(path);
             Assert.That(read.Attribute("weight_names").Type.Class, Is.EqualTo(H5DataTypeClass.FloatingPoint));
-            Assert.That(H5Strings.ReadList(read, "weight_names", path), Is.Empty);
+            Assert.That(H5Strings.ReadList(read, "weight_names", path, new FileInfo(path).Length), Is.Empty);
         }
         finally
         {

@@ -229,6 +229,48 @@ public class CorruptFileTests
             "{\"class_name\": \"System.Diagnostics.Process\", \"config\": {}}, {\"$type\": \"System.IO.File\", \"class_name\": \"Lambda\", \"config\": {}}, " +
             "{\"class_name\": \"Dense\", \"config\": {\"units\": 2}}]}}";
         var e = Assert.Throws<UnsupportedLayersException>(() => KerasModels.ModelFromJson(json))!;
-        Assert.That(e.ClassNames, Is.EqualTo(new[] { "System.Diagnostics.Process", "Lambda" }));
+        // Lambda is a known class ("$type" is ignored); it would still need its function registered.
+        Assert.That(e.ClassNames, Is.EqualTo(new[] { "System.Diagnostics.Process" }));
+    }
+
+    /// <summary>
+    /// Rewrites the dimension of the first attribute named <paramref name="name"/> (an h5py
+    /// version-1 attribute message with a version-1 dataspace, as in the Keras 2 fixtures).
+    /// </summary>
+    private static byte[] WithAttributeDimension(byte[] file, string name, ulong dimension)
+    {
+        var bytes = (byte[])file.Clone();
+        int at = bytes.AsSpan().IndexOf(System.Text.Encoding.ASCII.GetBytes(name + "\0"));
+        Assert.That(at, Is.GreaterThanOrEqualTo(8), $"attribute {name} not found");
+        int header = at - 8;
+        Assert.That(bytes[header], Is.EqualTo(1), "attribute message version 1");
+        static int Pad8(int n) => (n + 7) / 8 * 8;
+        int nameSize = BitConverter.ToUInt16(bytes, header + 2);
+        int typeSize = BitConverter.ToUInt16(bytes, header + 4);
+        int space = at + Pad8(nameSize) + Pad8(typeSize);
+        Assert.That(bytes[space], Is.EqualTo(1), "dataspace message version 1");
+        Assert.That(bytes[space + 1], Is.EqualTo(1), "rank 1");
+        BitConverter.GetBytes(dimension).CopyTo(bytes, space + 8);
+        if ((bytes[space + 2] & 1) != 0) BitConverter.GetBytes(dimension).CopyTo(bytes, space + 16); // maximum dimension
+        return bytes;
+    }
+
+    [TestCase(1UL << 40)]
+    [TestCase(ulong.MaxValue / 2)]
+    public void LoadWeights_AttributeClaimingHugeDataspace_ThrowsBeforeAllocating(ulong dimension)
+    {
+        string json = KerasFixtures.Require("hls4ml_3layer_batchnorm", "KERAS_3layer_batch_norm.json");
+        string fixture = KerasFixtures.Require("hls4ml_3layer_batchnorm", "KERAS_3layer_batch_norm_weights.h5");
+        KerasFixtures.RequireLayers("BatchNormalization");
+        var model = KerasModels.ModelFromJson(File.ReadAllText(json));
+        string path = Path.Combine(_dir, "huge.h5");
+        File.WriteAllBytes(path, WithAttributeDimension(File.ReadAllBytes(fixture), "layer_names", dimension));
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var e = Assert.Throws<KerasFileException>(() => model.LoadWeights(path))!;
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.That(e.Message, Does.Contain(path));
+        // (Sizes near 2^64 already overflow inside PureHDF, which the load reports as a corrupt file.)
+        if (dimension == 1UL << 40) Assert.That(e.Message, Does.Contain("layer_names").And.Contain("dataspace"));
+        Assert.That(allocated, Is.LessThan(64L << 20), "a corrupt size must not make the reader allocate from it");
     }
 }

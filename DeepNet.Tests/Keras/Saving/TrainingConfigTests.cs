@@ -1,4 +1,5 @@
 using DeepNet.Keras;
+using DeepNet.Keras.Metrics;
 using DeepNet.Keras.Optimizers;
 using KerasModels = DeepNet.Keras.Models;
 
@@ -64,5 +65,48 @@ public class TrainingConfigTests
         string path = Path.Combine(_dir, "m.h5");
         model.Save(path);
         Assert.That(KerasModels.LoadModel(path).IsCompiled, Is.False);
+    }
+
+    [TestCase("m.h5")]
+    [TestCase("m.keras")]
+    public void Save_MetricsAndLossWeights_AreRestored(string file)
+    {
+        var model = SavingRoundTripTests.FunctionalTwoInTwoOut();
+        model.Compile(new SGD(), metrics: ["mae", "accuracy"], losses: ["categorical_crossentropy", "mse"], lossWeights: [0.25f, 2f]);
+        string path = Path.Combine(_dir, file);
+        model.Save(path);
+        var loaded = KerasModels.LoadModel(path);
+        Assert.That(loaded.IsCompiled, Is.True);
+        Assert.That(loaded.CompiledMetrics.Select(m => m.Name), Is.EqualTo(new[] { "mae", "accuracy" }));
+        Assert.That(loaded.CompiledLossWeights, Is.EqualTo(new[] { 0.25f, 2f }));
+        Assert.That(loaded.CompiledLosses.Select(l => l!.ClassName), Is.EqualTo(new[] { "CategoricalCrossentropy", "MeanSquaredError" }));
+    }
+
+    [TestCase("m.h5")]
+    [TestCase("m.keras")]
+    public void Save_MetricObject_IsRestoredWithItsConfig(string file)
+    {
+        var model = SavingRoundTripTests.SequentialMlp();
+        model.Compile(new Adam(), "categorical_crossentropy", [new AUC(numThresholds: 50, name: "my_auc"), "accuracy"]);
+        string path = Path.Combine(_dir, file);
+        model.Save(path);
+        var loaded = KerasModels.LoadModel(path);
+        var metrics = loaded.CompiledMetrics;
+        Assert.That(metrics, Has.Count.EqualTo(2));
+        Assert.That(metrics[0].Instance, Is.InstanceOf<AUC>());
+        Assert.That(metrics[0].Instance!.Name, Is.EqualTo("my_auc"));
+        Assert.That((int)metrics[0].Instance!.GetConfig()["num_thresholds"]!, Is.EqualTo(50));
+        Assert.That(metrics[1].Name, Is.EqualTo("accuracy"));
+    }
+
+    [Test]
+    public void LoadModel_KerasArchiveWithFunctionLoss_IsCompiled()
+    {
+        KerasFixtures.RequireLayers("Conv2D", "BatchNormalization", "GlobalAveragePooling2D");
+        // compile_config has loss {"module": "builtins", "class_name": "function", "config": "categorical_crossentropy"}.
+        var model = KerasModels.LoadModel(KerasFixtures.Require("ibukye_resnet_mnist", "resnet_mnist.keras"));
+        Assert.That(model.IsCompiled, Is.True);
+        Assert.That(model.CompiledLosses.Single()!.ClassName, Is.EqualTo("CategoricalCrossentropy"));
+        Assert.That(model.CompiledMetrics.Select(m => m.Name), Is.EqualTo(new[] { "accuracy" }));
     }
 }
