@@ -70,10 +70,8 @@ public static partial class Ops
             var recorded = inputs.ToArray();
             GradientTape.Record(op, packed, recorded, (dy, want) =>
             {
-                var w = new bool[6];
-                w[0] = want[0];
-                w[1] = want[1];
-                var grads = CpuRecurrence.Backward(backend, kind, forward, x, kernel, recurrentKernel, bias, h0, c0, mask, goBackwards, dy, w);
+                var grads = CpuRecurrence.Backward(backend, kind, forward, x, kernel, recurrentKernel, bias, h0, c0, mask, goBackwards, dy,
+                    wantInputs: want[0], wantKernel: want[1]);
                 var result = new Tensor?[recorded.Length];
                 result[0] = grads.Inputs;
                 result[1] = grads.Kernel;

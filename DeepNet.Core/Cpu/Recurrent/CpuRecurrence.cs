@@ -1,20 +1,6 @@
 #nullable enable
 namespace DeepNet.Backends.Cpu.Recurrent;
 
-/// <summary>Which recurrence a fused sequence runs (Keras LSTM, or GRU in one of its two forms).</summary>
-internal enum RecurrentCellKind
-{
-    Lstm,
-    GruResetAfter,
-    GruResetBefore,
-}
-
-/// <summary>What the forward pass keeps for the backward pass; the tensors belong to the caller.</summary>
-internal sealed record RecurrentForward(Tensor Gates, Tensor Outputs, Tensor Inner);
-
-/// <summary>The gradients of a fused sequence; null where not asked for.</summary>
-internal sealed record RecurrentGradients(Tensor? Inputs, Tensor? Kernel, Tensor? RecurrentKernel, Tensor? Bias, Tensor? H0, Tensor? C0);
-
 /// <summary>
 /// Whole-sequence LSTM/GRU on the CPU backend, on tensors: the input projection of every
 /// timestep as one GEMM (bias broadcast first, GEMM accumulated onto it), the recurrence in
@@ -72,10 +58,11 @@ internal static unsafe class CpuRecurrence
 
     /// <summary>
     /// The backward pass from <paramref name="dOutputs"/> (shaped like the forward outputs).
-    /// <paramref name="want"/> follows the inputs x, kernel, recurrent kernel, bias, h0, c0.
+    /// The recurrent kernel, bias and initial states always get their gradients (they come out of the
+    /// loop anyway); those of x and the kernel only when asked for.
     /// </summary>
     public static RecurrentGradients Backward(CpuBackend backend, RecurrentCellKind kind, RecurrentForward forward, Tensor x, Tensor kernel,
-        Tensor recurrentKernel, Tensor? bias, Tensor h0, Tensor? c0, Tensor? mask, bool goBackwards, Tensor dOutputs, ReadOnlySpan<bool> want)
+        Tensor recurrentKernel, Tensor? bias, Tensor h0, Tensor? c0, Tensor? mask, bool goBackwards, Tensor dOutputs, bool wantInputs, bool wantKernel)
     {
         int batch = x.Shape[0], steps = x.Shape[1], features = x.Shape[2], u = recurrentKernel.Shape[0];
         var g = new SequenceGeometry(batch, steps, u, Gates(kind), goBackwards);
@@ -106,13 +93,13 @@ internal static unsafe class CpuRecurrence
 
         // The input side, one GEMM each over every timestep: dx = dG·kernelᵀ, dkernel = xᵀ·dG, dbias = Σ dG.
         Tensor? dx = null, dKernel = null;
-        if (want[0])
+        if (wantInputs)
         {
             dx = Tensor.Empty(x.Shape, DType.Float32, backend);
             CpuGemm.Sgemm(false, true, rows, features, width, 1f, pDGates, width, CpuBackend.Pointer<float>(kernel), width,
                 0f, CpuBackend.Pointer<float>(dx), features, threads);
         }
-        if (want[1])
+        if (wantKernel)
         {
             dKernel = Tensor.Empty(kernel.Shape, DType.Float32, backend);
             CpuGemm.Sgemm(true, false, features, width, rows, 1f, CpuBackend.Pointer<float>(x), features, pDGates, width,
