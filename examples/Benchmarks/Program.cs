@@ -5,7 +5,7 @@ using DeepNet.Benchmarks.Workloads;
 //   dotnet run -c Release --project examples/Benchmarks -- [W0 W1 ...] [--reps N] [--threads N]
 // With no workload named, runs every workload. Prints RESULT lines for summarize.py.
 
-IWorkload[] known = [new W0Gemm(), new W2CnnTrain(), new W4CnnPredict()];
+IWorkload[] known = [new W0Gemm(), new W2CnnTrain(), new W4CnnPredict(), new W3LstmTrain()];
 
 var options = new BenchOptions();
 var selected = new List<IWorkload>();

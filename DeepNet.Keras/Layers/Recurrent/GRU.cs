@@ -12,6 +12,8 @@ namespace DeepNet.Keras.Layers;
 /// recurrent_kernel (u, 3u), bias (2, 3u) with reset_after else (3u,). Keras defaults: activation="tanh",
 /// recurrent_activation="sigmoid", use_bias=True, reset_after=True, glorot_uniform / orthogonal / zeros
 /// initializers, no dropout, and the RNN defaults.
+/// With tanh and sigmoid and no dropout in the call, the CPU backend runs the whole sequence as one
+/// fused op (<see cref="Ops.GruSequence"/>); otherwise the cell steps through time.
 /// </summary>
 public sealed class GRU : RNN
 {
@@ -42,6 +44,15 @@ public sealed class GRU : RNN
 
     /// <summary>The cell that makes each step.</summary>
     public new GRUCell Cell => (GRUCell)base.Cell;
+
+    /// <summary>The whole sequence as one fused op (<see cref="FusedRecurrence"/> says when).</summary>
+    protected override (Tensor Result, Tensor[] States)? RunFused(Tensor inputs, Tensor[] initialStates, Tensor? mask, bool training)
+    {
+        var cell = Cell;
+        if (!FusedRecurrence.Applies(cell, cell.RecurrentActivation, inputs, mask, training)) return null;
+        return Ops.GruSequence(inputs, cell.Kernel!.Value, cell.RecurrentKernel!.Value, cell.Bias?.Value, cell.ResetAfter,
+            initialStates[0], mask, GoBackwards, ReturnSequences, ZeroOutputForMask);
+    }
 
     public override JObject GetConfig() => FlatConfig(withSeed: true);
 

@@ -125,8 +125,9 @@ public class RNN : Layer
         int batch = inputs.Shape[0], steps = inputs.Shape[1];
         if (mask is not null && (mask.Rank != 2 || mask.Shape[0] != batch || mask.Shape[1] != steps))
             throw new ShapeMismatchException(ClassName, $"mask {mask.Shape} must have the (batch, time) shape of inputs {inputs.Shape}.");
-        var stateSize = Cell.StateSize;
         var states = InitialStates(batch, initialStates, inputs.Backend);
+        if (steps > 0 && RunFused(inputs, states, mask, training) is var (fusedResult, fusedStates))
+            return Finish(fusedResult, fusedStates, batch);
 
         Cell.ResetDropoutMasks();
         try
@@ -160,14 +161,26 @@ public class RNN : Layer
             var result = outputs is null ? output
                 : steps == 0 ? Tensor.Zeros(new Shape(batch, 0, Units), DeepNet.DType.Float32, inputs.Backend)
                 : Ops.Stack(outputs, 1);
-            if (Stateful) KeepStates(states);
-            if (ActivityRegularizer is not null) AddLoss(Ops.Divide(ActivityRegularizer.Call(result), batch));
-            return ReturnState ? [result, .. states] : [result];
+            return Finish(result, states, batch);
         }
         finally
         {
             Cell.ResetDropoutMasks();
         }
+    }
+
+    /// <summary>
+    /// The whole sequence in one fused op, where the layer has one for this cell, backend and call
+    /// (LSTM, GRU); null to step the cell through time. Returns the result as <see cref="Call(Tensor, bool, Tensor?)"/>
+    /// does (sequence or last output) and the final states.
+    /// </summary>
+    protected virtual (Tensor Result, Tensor[] States)? RunFused(Tensor inputs, Tensor[] initialStates, Tensor? mask, bool training) => null;
+
+    private Tensor[] Finish(Tensor result, Tensor[] states, int batch)
+    {
+        if (Stateful) KeepStates(states);
+        if (ActivityRegularizer is not null) AddLoss(Ops.Divide(ActivityRegularizer.Call(result), batch));
+        return ReturnState ? [result, .. states] : [result];
     }
 
     private Tensor[] InitialStates(int batch, IReadOnlyList<Tensor>? given, DeepNet.Backends.IBackend backend)
