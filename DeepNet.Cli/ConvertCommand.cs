@@ -66,7 +66,6 @@ public static class ConvertCommand
             output.WriteLine($"{inputPath} ({info.Describe()})");
             output.WriteLine($"  -> {outputPath} ({Describe(target)})");
             if (jsonWeights is not null) output.WriteLine($"  -> {jsonWeights} (its weights)");
-            if (info.HasOptimizerWeights) output.WriteLine("note: the optimizer's state (optimizer_weights) is not carried over; the training config is.");
             return 0;
         });
 
