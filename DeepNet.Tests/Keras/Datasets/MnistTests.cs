@@ -61,11 +61,13 @@ public class MnistTests
 
     /// <summary>
     /// The mnist_mlp example's model and training (Keras defaults: RMSprop, batch 128) for 5
-    /// epochs on the shared split: the first 8000 t10k images train, the last 2000 test. A
-    /// Keras-faithful run reaches 0.961–0.9665 (shared/bench/accuracy/README.md), and seeds move
-    /// it by about ±0.01. Measured here with the example: seed 1 → 0.9430 (0.9445 once cross-entropy
-    /// used the softmax logits), seed 2 → 0.9585, seed 3 → 0.9630; seed 1 under the band is an open
-    /// question: a Keras-faithful training should land in it for every seed. The test uses seed 3.
+    /// epochs on the shared split: the first 8000 t10k images train, the last 2000 test. Seeds
+    /// move the result a lot here: over seeds 1–20 the example gives 0.9445–0.9670 (mean 0.957),
+    /// and a PyTorch rebuild with Keras 3's RMSprop (epsilon inside the square root, as
+    /// keras/src/optimizers/rmsprop.py has it; shared/bench/accuracy's table puts it outside,
+    /// which trains faster) gives 0.9350–0.9655 (mean 0.955) over the same seeds. Without dropout
+    /// and shuffling, training matches a float64 reference exactly (KerasFaithfulTrainingTests).
+    /// The test uses seed 3 (0.9640), one of the 17 of 20 seeds at or above 0.95.
     /// </summary>
     [Test]
     [Category("Slow")]
