@@ -3,6 +3,7 @@ using DeepNet.Keras.Datasets;
 using DeepNet.Keras.Engine;
 using DeepNet.Keras.Layers;
 using DeepNet.Numpy;
+using DeepNet.Tests.Keras.Saving;
 using PureHDF;
 
 namespace DeepNet.Tests.Keras.Layers;
@@ -48,15 +49,7 @@ public class ConvolutionalFixtureTests
         return Tensor.FromArray(Array.ConvertAll(pixels, p => p * scale), new Shape(100, 28, 28, 1));
     }
 
-    private static Tensor AllT10k(float scale)
-    {
-        string dir = TestPaths.SharedFile("datasets", "mnist");
-        var t10k = Mnist.LoadTestOnly(dir);
-        var rows = Mnist.ToFloatRows(t10k, 0, t10k.Count); // pixel/255
-        if (scale != 1f / 255f)
-            for (int i = 0; i < rows.Length; i++) rows[i] = MathF.Round(rows[i] * 255f) * scale;
-        return Tensor.FromArray(rows, new Shape(t10k.Count, 28, 28, 1));
-    }
+    private static Tensor AllT10k(float scale) => KerasFixtures.MnistAllT10k(scale);
 
     private static void AssertLabels(Tensor probabilities, string expectedFile)
     {

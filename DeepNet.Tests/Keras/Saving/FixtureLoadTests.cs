@@ -80,6 +80,24 @@ public class FixtureLoadTests
         Assert.That(KerasFixtures.ArgMax(y), Is.EqualTo(expectedLabels));
     }
 
+    // Every image of t10k through the loaded model, in the fixture's own preprocessing: the labels
+    // Keras predicted (pred_labels_t10k.npy) must all come out the same.
+    [TestCase("lee_mnist_lstm_tf2", "mnist_rnn.h5", "pred_labels_t10k.npy", true)]
+    [TestCase("ibukye_resnet_mnist", "resnet_mnist.keras", "expected/pred_labels_t10k.npy", false)]
+    [Category("Slow")]
+    public void LoadModel_MnistFixture_ReproducesAllT10kLabels(string fixture, string file, string labels, bool rowsAsTimesteps)
+    {
+        var model = KerasModels.LoadModel(KerasFixtures.Require(fixture, file));
+        const int all = 10000;
+        using var images = KerasFixtures.MnistAllT10k(1f / 255f);
+        using var x = rowsAsTimesteps ? images.Reshape(all, 28, 28) : images.Reshape(all, 28, 28, 1);
+        using var y = model.Predict(x, batchSize: 500);
+        var expected = Npy.Read(KerasFixtures.File([fixture, .. labels.Split('/')])).ToInt32();
+        var predicted = KerasFixtures.ArgMax(y);
+        int differing = Enumerable.Range(0, all).Count(i => predicted[i] != expected[i]);
+        Assert.That(differing, Is.Zero, $"{differing} of {all} labels differ from Keras's");
+    }
+
     [Test]
     public void LoadModel_Keras3LegacyH5_ImdbEmbeddingGru_ReproducesExpectedOutputs()
     {

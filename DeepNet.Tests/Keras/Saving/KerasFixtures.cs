@@ -26,6 +26,18 @@ internal static class KerasFixtures
         return Tensor.FromArray(pixels, new Shape(n, 28, 28, 1));
     }
 
+    /// <summary>All 10,000 t10k images of ../shared/datasets/mnist as float (10000, 28, 28, 1): raw pixel values times <paramref name="scale"/>.</summary>
+    public static Tensor MnistAllT10k(float scale)
+    {
+        string dir = TestPaths.SharedFile("datasets", "mnist");
+        if (!System.IO.File.Exists(Path.Combine(dir, "t10k-images-idx3-ubyte.gz"))) Assert.Ignore($"MNIST files are not in {dir}.");
+        var t10k = DeepNet.Keras.Datasets.Mnist.LoadTestOnly(dir);
+        var rows = DeepNet.Keras.Datasets.Mnist.ToFloatRows(t10k, 0, t10k.Count); // pixel/255
+        if (scale != 1f / 255f)
+            for (int i = 0; i < rows.Length; i++) rows[i] = MathF.Round(rows[i] * 255f) * scale;
+        return Tensor.FromArray(rows, new Shape(t10k.Count, 28, 28, 1));
+    }
+
     /// <summary>Asserts |actual − expected| ≤ 1e-5 everywhere (the fixtures' float64 outputs), naming the first bad index.</summary>
     public static void AssertMatches(Tensor actual, string expectedPath)
     {
