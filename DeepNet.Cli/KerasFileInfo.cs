@@ -48,7 +48,7 @@ public sealed record KerasFileInfo(string Path, KerasFileFormat Format, string? 
         return KerasFiles.Detect(path) switch
         {
             KerasFiles.Kind.Zip => ReadArchive(path),
-            KerasFiles.Kind.Hdf5 => KerasFiles.WithHdf5(path, (root, _) => ReadHdf5(path, root)),
+            KerasFiles.Kind.Hdf5 => KerasFiles.WithHdf5(path, (root, length) => ReadHdf5(path, root, length)),
             _ => throw new KerasFileException($"{path}: not a Keras file (neither HDF5, nor a .keras zip, nor a .json architecture).") { FilePath = path },
         };
     }
@@ -69,11 +69,11 @@ public sealed record KerasFileInfo(string Path, KerasFileFormat Format, string? 
             HasTrainingConfig: contents.Config["compile_config"] is JObject);
     }
 
-    private static KerasFileInfo ReadHdf5(string path, IH5Group root)
+    private static KerasFileInfo ReadHdf5(string path, IH5Group root, long fileLength)
     {
         string where = $"{path}:/";
-        string? version = H5Strings.ReadString(root, "keras_version", where);
-        string? backend = H5Strings.ReadString(root, "backend", where);
+        string? version = H5Strings.ReadString(root, "keras_version", where, fileLength);
+        string? backend = H5Strings.ReadString(root, "backend", where, fileLength);
         if (root.AttributeExists("model_config"))
         {
             return new KerasFileInfo(path, KerasFileFormat.LegacyH5Model, version, backend,
