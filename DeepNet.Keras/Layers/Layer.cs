@@ -87,6 +87,14 @@ public abstract class Layer
     /// <summary>Layers this layer owns (tracked with <see cref="Track{T}"/>).</summary>
     public IReadOnlyList<Layer> Sublayers => _layers;
 
+    /// <summary>
+    /// The Python attribute Keras keeps <paramref name="sublayer"/> in (an RNN's <c>cell</c>, a
+    /// MultiHeadAttention's <c>_query_dense</c>), which names its group in Keras 3 weight files:
+    /// saving_lib walks a layer's attributes. A composite layer answers for each sublayer it owns;
+    /// null keys the sublayer by its class, as Keras does for sublayers kept in lists.
+    /// </summary>
+    protected internal virtual string? SublayerAttributeName(Layer sublayer) => null;
+
     // ---- weights -------------------------------------------------------------------------------
 
     /// <summary>
@@ -336,6 +344,19 @@ public abstract class Layer
         inputs.Count == 1 ? ComputeMask(inputs[0], masks[0]) : null;
 
     /// <summary>
+    /// Runs one node of a graph: the node's input tensors with their masks, the layer-specific
+    /// <paramref name="options"/> the node keeps (null for a plain call), and the training mode
+    /// (the node's own training argument when it has one). A layer that makes nodes with options
+    /// overrides it; the default runs a plain call through <see cref="CallMasked"/>.
+    /// </summary>
+    public virtual Tensor[] CallNode(IReadOnlyList<Tensor> inputs, IReadOnlyList<Tensor?> masks, CallOptions? options, bool training)
+    {
+        if (options is not null)
+            throw new NotSupportedException($"Layer '{Name}' ({ClassName}) does not take call options ({options.GetType().Name}).");
+        return CallMasked(inputs, masks, training);
+    }
+
+    /// <summary>
     /// Calls the layer with the masks of its inputs (null entries: no mask). The default gives a
     /// single input's mask to <c>Call(Tensor, training, mask)</c> and ignores masks otherwise;
     /// layers with several outputs that read masks override it.
@@ -393,8 +414,12 @@ public abstract class Layer
     /// <summary>Applies the layer to several symbolic tensors.</summary>
     public KerasTensor Apply(IReadOnlyList<KerasTensor> inputs) => Single(ApplyMany(inputs));
 
-    /// <summary>Applies the layer to symbolic tensors and returns every output.</summary>
-    public virtual KerasTensor[] ApplyMany(IReadOnlyList<KerasTensor> inputs)
+    /// <summary>
+    /// Applies the layer to symbolic tensors and returns every output. <paramref name="training"/>
+    /// fixes the mode of this call whatever the model's (Keras <c>layer(x, training=True)</c>);
+    /// null follows the model.
+    /// </summary>
+    public virtual KerasTensor[] ApplyMany(IReadOnlyList<KerasTensor> inputs, bool? training = null)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         var shapes = new KerasShape[inputs.Count];
@@ -403,13 +428,17 @@ public abstract class Layer
         EnsureBuilt(shapes);
         CheckInputs(shapes);
         var outShapes = ComputeOutputShape(shapes);
-        return AddNode(inputs, outShapes);
+        return AddNode(inputs, outShapes, null, training);
     }
 
-    /// <summary>Records a call on symbolic tensors and makes its outputs.</summary>
-    internal KerasTensor[] AddNode(IReadOnlyList<KerasTensor> inputs, IReadOnlyList<KerasShape> outputShapes)
+    /// <summary>
+    /// Records a call on symbolic tensors, with its layer-specific options and explicit training
+    /// mode, and makes its outputs.
+    /// </summary>
+    internal KerasTensor[] AddNode(IReadOnlyList<KerasTensor> inputs, IReadOnlyList<KerasShape> outputShapes,
+        CallOptions? options = null, bool? training = null)
     {
-        var node = new Node(this, inputs.ToArray());
+        var node = new Node(this, inputs.ToArray(), options, training);
         int nodeIndex;
         lock (_inboundNodes)
         {
@@ -421,6 +450,36 @@ public abstract class Layer
             outputs[i] = new KerasTensor(outputShapes[i], DeepNet.DType.Float32, this, nodeIndex, i, outputs.Length == 1 ? Name : $"{Name}_{i}");
         node.Outputs = outputs;
         return outputs;
+    }
+
+    // ---- nodes in configs ------------------------------------------------------------------------
+
+    /// <summary>
+    /// Writes one of this layer's nodes as Keras 3 writes the call (keras-compat §3.4): one input
+    /// as the single positional argument, several as one list argument (merge layers), and
+    /// <c>training</c> when the node fixes it. Layers whose nodes carry options write them too.
+    /// </summary>
+    internal virtual void WriteNode(Node node, NodeArguments into)
+    {
+        if (node.Options is not null)
+            throw new NotSupportedException($"Layer '{Name}' ({ClassName}) cannot write its call options ({node.Options.GetType().Name}) to a config.");
+        // new JArray(JArray) would copy, not nest.
+        if (node.Inputs.Count == 1) into.Args.Add(into.Reference(node.Inputs[0]));
+        else into.Args.Add(new JArray(node.Inputs.Select(into.Reference).ToArray<object>()));
+        if (node.Training is bool training) into.Kwargs["training"] = training;
+    }
+
+    /// <summary>
+    /// Makes the call a config's node describes (the inverse of <see cref="WriteNode"/>): the
+    /// tensors of the first positional argument, an optional <c>training</c>; any other argument
+    /// with a value is an error naming it.
+    /// </summary>
+    internal virtual KerasTensor[] ApplyNode(NodeArguments call)
+    {
+        call.CheckHandled(this, 1, "training");
+        var inputs = call.Tensors(this, call.Args.Count > 0 ? call.Args[0] : null, "inputs");
+        if (inputs.Count == 0) throw call.Error(this, "the call has no input tensors");
+        return ApplyMany(inputs, call.OptionalFlag(this, "training"));
     }
 
     private T Single<T>(T[] outputs)

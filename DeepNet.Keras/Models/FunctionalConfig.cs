@@ -53,11 +53,10 @@ internal static class FunctionalConfig
                 foreach (var node in layer.InboundNodes)
                 {
                     if (!graphNodes.Contains(node)) continue;
-                    // A merge layer gets one argument: the list of its input tensors. (new JArray(JArray) would copy, not nest.)
-                    var args = new JArray();
-                    if (node.Inputs.Count == 1) args.Add(TensorJson(node.Inputs[0]));
-                    else args.Add(new JArray(node.Inputs.Select(TensorJson).ToArray<object>()));
-                    nodes.Add(new JObject { ["args"] = args, ["kwargs"] = new JObject() });
+                    // The layer writes its call as Python would make it: positional and keyword arguments.
+                    var call = new NodeArguments(TensorJson);
+                    layer.WriteNode(node, call);
+                    nodes.Add(new JObject { ["args"] = call.Args, ["kwargs"] = call.Kwargs });
                 }
             }
             entry["inbound_nodes"] = nodes;
@@ -95,7 +94,7 @@ internal static class FunctionalConfig
         {
             var layersJson = (JArray)config["layers"]!;
             var created = new Dictionary<string, Layer>(StringComparer.Ordinal);
-            var order = new List<(Layer Layer, List<List<(string Name, int Node, int Tensor)>> Nodes)>();
+            var order = new List<(Layer Layer, List<(JObject Call, List<(string Name, int Node, int Tensor)> Refs)> Nodes)>();
             var minNodeRef = new Dictionary<string, int>(StringComparer.Ordinal);
 
             foreach (var entry in layersJson)
@@ -108,14 +107,16 @@ internal static class FunctionalConfig
                 if (layer.Name != name)
                     throw new KerasFileException($"{source}: layer entry '{name}' made a layer named '{layer.Name}'.");
                 created[name] = layer;
-                var nodes = new List<List<(string, int, int)>>();
+                var nodes = new List<(JObject, List<(string, int, int)>)>();
                 if (layerJson["inbound_nodes"] is JArray inbound)
                 {
                     foreach (var node in inbound)
                     {
-                        var refs = NodeInputs(node, name);
+                        var call = NodeCall(node, name);
+                        var refs = new List<(string, int, int)>();
+                        CollectTensors(call, refs, 0);
                         foreach (var r in refs) minNodeRef[r.Item1] = Math.Min(minNodeRef.GetValueOrDefault(r.Item1, int.MaxValue), r.Item2);
-                        nodes.Add(refs);
+                        nodes.Add((call, refs));
                     }
                 }
                 order.Add((layer, nodes));
@@ -159,22 +160,17 @@ internal static class FunctionalConfig
                     var (layer, nodes) = order[i];
                     while (next[i] < nodes.Count)
                     {
-                        var refs = nodes[next[i]];
-                        var inputs = new List<KerasTensor>();
-                        foreach (var r in refs)
-                        {
-                            var t = Find(r);
-                            if (t is null) break;
-                            inputs.Add(t);
-                        }
-                        if (inputs.Count < refs.Count) break;
+                        var (call, refs) = nodes[next[i]];
+                        if (refs.Any(r => Find(r) is null)) break;
                         if (layer is InputLayer)
                         {
                             next[i]++;
                             continue;
                         }
-                        if (inputs.Count == 0) throw new KerasFileException($"{source}: layer '{layer.Name}' has a call without inputs.");
-                        made[layer].Add(layer.ApplyMany(inputs));
+                        if (refs.Count == 0) throw new KerasFileException($"{source}: layer '{layer.Name}' has a call without inputs.");
+                        var arguments = new NodeArguments((JArray)call["args"]!, (JObject)call["kwargs"]!,
+                            reference => Find(History(reference))!, source);
+                        made[layer].Add(layer.ApplyNode(arguments));
                         next[i]++;
                         progress = true;
                     }
@@ -190,48 +186,91 @@ internal static class FunctionalConfig
             return new Model(inputs0, outputs0, config.Value<string?>("name"), LayerConfig.Trainable(config));
         }
 
-        /// <summary>The tensors one call reads: Keras 2 list of [layer, node, tensor, kwargs] or Keras 3 {args, kwargs}.</summary>
-        private List<(string, int, int)> NodeInputs(JToken node, string layerName)
+        /// <summary>
+        /// One call in the Keras 3 form <c>{"args", "kwargs"}</c>. A Keras 2 node, a list of
+        /// <c>[layer, node, tensor, kwargs]</c> for each tensor of the first argument, becomes one
+        /// argument (a list when several) and the kwargs, whose <c>[layer, node, tensor]</c>
+        /// triples are tensors (tf.keras wrote a MultiHeadAttention's value that way).
+        /// </summary>
+        private JObject NodeCall(JToken node, string layerName)
         {
-            var refs = new List<(string, int, int)>();
-            if (node is JArray k2)
-            {
-                foreach (var item in k2)
-                {
-                    if (item is JArray t && t.Count >= 3 && t[0].Type == JTokenType.String)
-                    {
-                        if ((string?)t[0] == "_CONSTANT_VALUE")
-                            throw new KerasFileException($"{source}: layer '{layerName}' is called with a constant argument, which is not supported.");
-                        refs.Add(((string)t[0]!, (int)t[1], (int)t[2]));
-                    }
-                    else throw new KerasFileException($"{source}: layer '{layerName}': unreadable inbound node entry {KerasSerializer.Short(item)}.");
-                }
-                return refs;
-            }
             if (node is JObject k3)
             {
-                CollectTensors(k3["args"], refs, 0);
-                return refs;
+                var k3Args = k3["args"] ?? new JArray();
+                var k3Kwargs = k3["kwargs"] ?? new JObject();
+                if (k3Args is not JArray || k3Kwargs is not JObject)
+                    throw new KerasFileException($"{source}: layer '{layerName}': an inbound node needs args as a list and kwargs as an object: {KerasSerializer.Short(node)}.");
+                return new JObject { ["args"] = k3Args.DeepClone(), ["kwargs"] = k3Kwargs.DeepClone() };
             }
-            throw new KerasFileException($"{source}: layer '{layerName}': unreadable inbound node {KerasSerializer.Short(node)}.");
+            if (node is not JArray k2) throw new KerasFileException($"{source}: layer '{layerName}': unreadable inbound node {KerasSerializer.Short(node)}.");
+            var tensors = new JArray();
+            JObject? kwargs2 = null;
+            foreach (var item in k2)
+            {
+                if (item is not JArray t || t.Count < 3 || t[0].Type != JTokenType.String)
+                    throw new KerasFileException($"{source}: layer '{layerName}': unreadable inbound node entry {KerasSerializer.Short(item)}.");
+                if ((string?)t[0] == "_CONSTANT_VALUE")
+                    throw new KerasFileException($"{source}: layer '{layerName}' is called with a constant argument, which is not supported.");
+                tensors.Add(Reference((string)t[0]!, Int(t[1], layerName), Int(t[2], layerName)));
+                // Every entry repeats the call's kwargs; Keras reads the last one.
+                if (t.Count > 3) kwargs2 = t[3] as JObject ?? (t[3].Type == JTokenType.Null ? null
+                    : throw new KerasFileException($"{source}: layer '{layerName}': the kwargs of an inbound node entry are not an object: {KerasSerializer.Short(t[3])}."));
+            }
+            var arg = tensors.Count == 1 ? tensors[0] : tensors;
+            var kwargs = kwargs2 is null ? new JObject() : (JObject)TriplesToReferences(kwargs2, layerName, 0);
+            return new JObject { ["args"] = new JArray(arg), ["kwargs"] = kwargs };
         }
 
+        private JToken TriplesToReferences(JToken token, string layerName, int depth)
+        {
+            if (depth > 32) throw new KerasFileException($"{source}: layer '{layerName}': the kwargs of an inbound node are nested too deeply.");
+            if (token is JArray a && a.Count == 3 && a[0].Type == JTokenType.String && a[1].Type == JTokenType.Integer && a[2].Type == JTokenType.Integer)
+                return Reference((string)a[0]!, (int)a[1], (int)a[2]);
+            if (token is JArray list) return new JArray(list.Select(x => TriplesToReferences(x, layerName, depth + 1)).ToArray<object>());
+            if (token is JObject o)
+            {
+                var copy = new JObject();
+                foreach (var p in o.Properties()) copy[p.Name] = TriplesToReferences(p.Value, layerName, depth + 1);
+                return copy;
+            }
+            return token.DeepClone();
+        }
+
+        private int Int(JToken token, string layerName) => token.Type == JTokenType.Integer ? (int)token
+            : throw new KerasFileException($"{source}: layer '{layerName}': a node or tensor index is not an integer: {KerasSerializer.Short(token)}.");
+
+        private static JObject Reference(string layer, int node, int tensor) => new()
+        {
+            ["class_name"] = "__keras_tensor__",
+            ["config"] = new JObject { ["keras_history"] = new JArray(layer, node, tensor) },
+        };
+
+        /// <summary>The <c>[layer, node, tensor]</c> a <c>__keras_tensor__</c> reference points at.</summary>
+        private (string Name, int Node, int Tensor) History(JObject reference)
+        {
+            if (reference["config"]?["keras_history"] is JArray h && h.Count >= 3 && h[0].Type == JTokenType.String
+                && h[1].Type == JTokenType.Integer && h[2].Type == JTokenType.Integer)
+                return ((string)h[0]!, (int)h[1], (int)h[2]);
+            throw new KerasFileException($"{source}: a __keras_tensor__ without a valid keras_history: {KerasSerializer.Short(reference)}.");
+        }
+
+        /// <summary>Every tensor reference in a call, its args and kwargs alike.</summary>
         private void CollectTensors(JToken? token, List<(string, int, int)> into, int depth)
         {
-            if (token is null || depth > 32) return;
+            if (token is null) return;
+            if (depth > 32) throw new KerasFileException($"{source}: an inbound node is nested too deeply.");
+            if (NodeArguments.IsTensor(token))
+            {
+                into.Add(History((JObject)token));
+                return;
+            }
             if (token is JArray a)
             {
                 foreach (var item in a) CollectTensors(item, into, depth + 1);
-                return;
             }
-            if (token is JObject o && o.Value<string?>("class_name") == "__keras_tensor__")
+            else if (token is JObject o)
             {
-                if (o["config"]?["keras_history"] is JArray h && h.Count >= 3)
-                {
-                    into.Add(((string)h[0]!, (int)h[1], (int)h[2]));
-                    return;
-                }
-                throw new KerasFileException($"{source}: a __keras_tensor__ without keras_history: {KerasSerializer.Short(o)}.");
+                foreach (var p in o.Properties()) CollectTensors(p.Value, into, depth + 1);
             }
         }
 

@@ -174,7 +174,7 @@ public partial class Model : Layer
                 args[i] = values[node.Inputs[i]];
                 argMasks[i] = masks.GetValueOrDefault(node.Inputs[i]);
             }
-            var outs = node.Layer.CallMasked(args, argMasks, training);
+            var outs = node.Layer.CallNode(args, argMasks, node.Options, node.Training ?? training);
             for (int i = 0; i < outs.Length; i++) values[node.Outputs[i]] = outs[i];
             if (outs.Length >= 1) masks[node.Outputs[0]] = node.Layer.ComputeMask(args, argMasks);
         }

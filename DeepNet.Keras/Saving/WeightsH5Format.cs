@@ -8,8 +8,9 @@ namespace DeepNet.Keras.Saving;
 /// <summary>
 /// The Keras 3 weights layout (keras-compat §2.2; <c>.weights.h5</c> and <c>model.weights.h5</c>
 /// inside <c>.keras</c>): one group per object, <c>layers/&lt;snake_case class key&gt;</c> for the layers of
-/// a model, the Python attribute for a layer's sublayers (<c>lstm/cell</c>,
-/// <c>bidirectional/forward_layer</c>, <c>time_distributed/layer</c>), the object's own variables
+/// a model, the Python attribute for a layer's sublayers as each layer declares it
+/// (<see cref="Layer.SublayerAttributeName"/>: <c>lstm/cell</c>, <c>bidirectional/forward_layer</c>,
+/// <c>multi_head_attention/_query_dense</c>), the object's own variables
 /// in <c>vars/0</c>, <c>vars/1</c>… (trainable first). Matched
 /// strictly by path. A compiled model's optimizer is stored beside its layers as
 /// <c>optimizer/vars/0..n</c> (<see cref="OptimizerState"/>).
@@ -42,24 +43,10 @@ internal static class WeightsH5Format
         foreach (var child in obj.Sublayers)
         {
             string classKey = Key(child);
-            string? attribute = AttributeName(obj, child);
+            string? attribute = obj.SublayerAttributeName(child);
             yield return attribute is null ? (classKey, child, null) : (attribute, child, classKey);
         }
     }
-
-    /// <summary>
-    /// The Python attribute a Keras 3 layer keeps a sublayer in, which names its group
-    /// (saving_lib walks attributes): an RNN's <c>cell</c>, a Bidirectional's
-    /// <c>forward_layer</c>/<c>backward_layer</c>, a TimeDistributed's <c>layer</c>.
-    /// </summary>
-    private static string? AttributeName(Layer parent, Layer child) => parent switch
-    {
-        RNN rnn when ReferenceEquals(rnn.Cell, child) => "cell",
-        Bidirectional b when ReferenceEquals(b.Forward, child) => "forward_layer",
-        Bidirectional b when ReferenceEquals(b.Backward, child) => "backward_layer",
-        TimeDistributed t when ReferenceEquals(t.Inner, child) => "layer",
-        _ => null,
-    };
 
     /// <summary>The object's own variables (not its sublayers'), trainable first.</summary>
     private static List<Variable> OwnVariables(Layer obj)

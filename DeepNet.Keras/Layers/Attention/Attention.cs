@@ -12,6 +12,9 @@ namespace DeepNet.Keras.Layers;
 /// <para>Masks as Keras: the value mask and the causal mask push masked scores down by 1e9
 /// before the softmax; the output is zero where the query is masked and carries the query mask.
 /// The key's mask is ignored.</para>
+/// <para>In a model graph, <see cref="Apply(KerasTensor, KerasTensor, KerasTensor?, bool, bool?)"/>
+/// and <see cref="ApplyWithAttentionScores"/> take use_causal_mask and return_attention_scores;
+/// the node keeps them (<see cref="AttentionOptions"/>) and configs write them as Keras's kwargs.</para>
 /// Keras defaults: use_scale=False, score_mode="dot", dropout=0, seed=None.
 /// </summary>
 public class Attention : Layer
@@ -125,6 +128,71 @@ public class Attention : Layer
     /// <summary>query (…, Tq, dim) + key (…, Tv, dim) broadcast to (…, Tq, Tv, dim).</summary>
     protected static Tensor PairwiseSum(Tensor query, Tensor key) =>
         Ops.Add(Ops.ExpandDims(query, -2), Ops.ExpandDims(key, -3));
+
+    // ---- applying in a graph ---------------------------------------------------------------------
+
+    /// <summary>Applies the layer to symbolic [query, value(, key)] (Keras <c>layer([q, v], use_causal_mask=…)</c>).</summary>
+    /// <param name="training">Fixes dropout on or off for this call; null follows the model.</param>
+    public KerasTensor Apply(KerasTensor query, KerasTensor value, KerasTensor? key = null, bool useCausalMask = false, bool? training = null) =>
+        ApplyAttention(query, value, key, new AttentionOptions(useCausalMask), training)[0];
+
+    /// <summary>As <see cref="Apply(KerasTensor, KerasTensor, KerasTensor?, bool, bool?)"/> with return_attention_scores=True: also the weights (…, Tq, Tv).</summary>
+    public (KerasTensor Output, KerasTensor Scores) ApplyWithAttentionScores(KerasTensor query, KerasTensor value,
+        KerasTensor? key = null, bool useCausalMask = false, bool? training = null)
+    {
+        var outputs = ApplyAttention(query, value, key, new AttentionOptions(useCausalMask, ReturnAttentionScores: true), training);
+        return (outputs[0], outputs[1]);
+    }
+
+    private KerasTensor[] ApplyAttention(KerasTensor query, KerasTensor value, KerasTensor? key, AttentionOptions options, bool? training)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(value);
+        KerasTensor[] inputs = key is null ? [query, value] : [query, value, key];
+        // A call with no options is a plain one, as the list form makes it.
+        if (options == new AttentionOptions()) return ApplyMany(inputs, training);
+        var shapes = inputs.Select(t => t.Shape).ToArray();
+        var (q, v, k) = Unpack(shapes);
+        CheckShapes(q, v, k);
+        EnsureBuilt(shapes);
+        var outputShapes = new List<KerasShape>(ComputeOutputShape(shapes));
+        if (options.ReturnAttentionScores) outputShapes.Add(new KerasShape([.. q.ToArray()[..^1], v[-2]]));
+        return AddNode(inputs, outputShapes, options, training);
+    }
+
+    /// <summary>Runs a node: the [query, value(, key)] list with its masks and the node's options.</summary>
+    public override Tensor[] CallNode(IReadOnlyList<Tensor> inputs, IReadOnlyList<Tensor?> masks, CallOptions? options, bool training)
+    {
+        if (options is null) return CallMasked(inputs, masks, training);
+        if (options is not AttentionOptions o)
+            throw new NotSupportedException($"Layer '{Name}' ({ClassName}) does not take {options.GetType().Name}.");
+        var (q, v, k) = Unpack(inputs);
+        var (output, scores) = Run(q, v, k, masks.Count > 0 ? masks[0] : null, masks.Count > 1 ? masks[1] : null, training, o.UseCausalMask);
+        return o.ReturnAttentionScores ? [output, scores] : [output];
+    }
+
+    /// <summary>Writes a node as Keras 3 does for <c>layer([q, v], use_causal_mask=True, return_attention_scores=True)</c>.</summary>
+    internal override void WriteNode(Node node, NodeArguments into)
+    {
+        into.Args.Add(new JArray(node.Inputs.Select(into.Reference).ToArray<object>()));
+        if (node.Options is AttentionOptions o)
+        {
+            if (o.UseCausalMask) into.Kwargs["use_causal_mask"] = true;
+            if (o.ReturnAttentionScores) into.Kwargs["return_attention_scores"] = true;
+        }
+        if (node.Training is bool training) into.Kwargs["training"] = training;
+    }
+
+    /// <summary>Rebuilds a call from a config; an explicit mask argument is not supported (the graph's masks are used).</summary>
+    internal override KerasTensor[] ApplyNode(NodeArguments call)
+    {
+        call.CheckHandled(this, 1, "inputs", "use_causal_mask", "return_attention_scores", "training");
+        var tensors = call.Tensors(this, call.Argument(0, "inputs"), "inputs");
+        if (tensors.Count is < 2 or > 3)
+            throw call.Error(this, $"the inputs must be [query, value] or [query, value, key], found {tensors.Count} tensors");
+        var options = new AttentionOptions(call.Flag(this, "use_causal_mask"), call.Flag(this, "return_attention_scores"));
+        return ApplyAttention(tensors[0], tensors[1], tensors.Count > 2 ? tensors[2] : null, options, call.OptionalFlag(this, "training"));
+    }
 
     // ---- call ----------------------------------------------------------------------------------
 

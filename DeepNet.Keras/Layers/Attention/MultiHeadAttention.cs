@@ -18,9 +18,13 @@ namespace DeepNet.Keras.Layers;
 /// (B, T, S) and the causal mask are ANDed; masked scores become −1e9 before the softmax, as
 /// Keras's Softmax does. The output carries the query's mask.</para>
 /// <para>Attention runs over every axis between the batch and the features (Keras's default
-/// attention_axes); other attention_axes are not supported. In a model graph the layer takes
-/// [query, value] or [query, value, key]; attention_mask, use_causal_mask and
-/// return_attention_scores are arguments of the eager <see cref="Call(Tensor, Tensor, Tensor?, Tensor?, bool, bool, Tensor?, Tensor?, Tensor?)"/>.</para>
+/// attention_axes); other attention_axes are not supported.</para>
+/// <para>In a model graph it is applied as Keras 3 calls it,
+/// <see cref="Apply(KerasTensor, KerasTensor, KerasTensor?, KerasTensor?, bool, bool?)"/> with
+/// an optional key, attention_mask tensor and use_causal_mask (and
+/// <see cref="ApplyWithAttentionScores"/> for return_attention_scores); the node keeps these
+/// (<see cref="MultiHeadAttentionOptions"/>) and configs write them as Keras's args/kwargs.
+/// Eagerly, <see cref="Call(Tensor, Tensor, Tensor?, Tensor?, bool, bool, Tensor?, Tensor?, Tensor?)"/>.</para>
 /// Keras defaults: value_dim=None (key_dim), dropout=0, use_bias=True, output_shape=None,
 /// attention_axes=None, use_gate=False, sliding_window=None, kernel_initializer="glorot_uniform",
 /// bias_initializer="zeros".
@@ -143,6 +147,15 @@ public sealed class MultiHeadAttention : Layer
     /// <summary>The output projection ("attention_output"); null before build.</summary>
     public AttentionProjection? OutputDense => _outputDense;
 
+    /// <summary>Keras's attribute names of the projections (<c>_query_dense</c>…), the groups of its weights.</summary>
+    protected internal override string? SublayerAttributeName(Layer sublayer) =>
+        ReferenceEquals(sublayer, _queryDense) ? "_query_dense"
+        : ReferenceEquals(sublayer, _keyDense) ? "_key_dense"
+        : ReferenceEquals(sublayer, _valueDense) ? "_value_dense"
+        : ReferenceEquals(sublayer, _outputDense) ? "_output_dense"
+        : ReferenceEquals(sublayer, _gateDense) ? "_gate_dense"
+        : null;
+
     // ---- build ---------------------------------------------------------------------------------
 
     /// <summary>Builds for query, value and optional key shapes (Keras <c>build(query_shape, value_shape, key_shape)</c>).</summary>
@@ -210,6 +223,142 @@ public sealed class MultiHeadAttention : Layer
         }
         if (query.Last is null || value.Last is null || key.Last is null)
             throw new ShapeMismatchException(Name, $"the feature (last) dimensions must be known; got query {query}, value {value}, key {key}.");
+    }
+
+    // ---- applying in a graph ---------------------------------------------------------------------
+
+    /// <summary>
+    /// Applies the layer to symbolic tensors (Keras <c>mha(query, value, key, attention_mask=…,
+    /// use_causal_mask=…)</c> in a functional model); the call's arguments stay on the node.
+    /// </summary>
+    /// <param name="attentionMask">(B, T, S) tensor, non-zero where query position t may attend to key position s.</param>
+    /// <param name="training">Fixes dropout on or off for this call; null follows the model.</param>
+    public KerasTensor Apply(KerasTensor query, KerasTensor value, KerasTensor? key = null, KerasTensor? attentionMask = null,
+        bool useCausalMask = false, bool? training = null) =>
+        ApplyAttention(query, value, key, attentionMask, new MultiHeadAttentionOptions(key is not null, attentionMask is not null, useCausalMask), training)[0];
+
+    /// <summary>
+    /// As <see cref="Apply(KerasTensor, KerasTensor, KerasTensor?, KerasTensor?, bool, bool?)"/>
+    /// with return_attention_scores=True: also the attention probabilities (B, heads, T…, S…).
+    /// </summary>
+    public (KerasTensor Output, KerasTensor Scores) ApplyWithAttentionScores(KerasTensor query, KerasTensor value,
+        KerasTensor? key = null, KerasTensor? attentionMask = null, bool useCausalMask = false, bool? training = null)
+    {
+        var outputs = ApplyAttention(query, value, key, attentionMask,
+            new MultiHeadAttentionOptions(key is not null, attentionMask is not null, useCausalMask, ReturnAttentionScores: true), training);
+        return (outputs[0], outputs[1]);
+    }
+
+    /// <summary>The list form [query, value] or [query, value, key], as a call without options.</summary>
+    public override KerasTensor[] ApplyMany(IReadOnlyList<KerasTensor> inputs, bool? training = null)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        if (inputs.Count is < 2 or > 3)
+            throw new ArgumentException($"Layer '{Name}' (MultiHeadAttention) takes [query, value] or [query, value, key]; received {inputs.Count} input(s).");
+        return ApplyAttention(inputs[0], inputs[1], inputs.Count > 2 ? inputs[2] : null, null,
+            new MultiHeadAttentionOptions(HasKey: inputs.Count > 2), training);
+    }
+
+    private KerasTensor[] ApplyAttention(KerasTensor query, KerasTensor value, KerasTensor? key, KerasTensor? attentionMask,
+        MultiHeadAttentionOptions options, bool? training)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(value);
+        var shapes = key is null ? new[] { query.Shape, value.Shape } : new[] { query.Shape, value.Shape, key.Shape };
+        CheckShapes(query.Shape, value.Shape, (key ?? value).Shape);
+        EnsureBuilt(shapes);
+        if (query.Shape.Rank != _queryRank)
+            throw new ShapeMismatchException(Name, $"was built for rank-{_queryRank} inputs, got query {query.Shape}.");
+        if (options.UseCausalMask && query.Shape.Rank != 3)
+            throw new NotSupportedException($"MultiHeadAttention '{Name}': use_causal_mask needs (batch, positions, features) inputs; got query {query.Shape}.");
+        if (attentionMask is not null) CheckAttentionMaskShape(attentionMask.Shape, query.Shape, value.Shape);
+        var outputShapes = new List<KerasShape>(ComputeOutputShape(shapes));
+        if (options.ReturnAttentionScores)
+            outputShapes.Add(new KerasShape([query.Shape[0], NumHeads, .. query.Shape.ToArray()[1..^1], .. value.Shape.ToArray()[1..^1]]));
+        var inputs = new List<KerasTensor> { query, value };
+        if (key is not null) inputs.Add(key);
+        if (attentionMask is not null) inputs.Add(attentionMask);
+        return AddNode(inputs, outputShapes, options, training);
+    }
+
+    /// <summary>A symbolic attention_mask must be (batch, T…, S…) or (T…, S…); unknown dims match.</summary>
+    private void CheckAttentionMaskShape(KerasShape mask, KerasShape query, KerasShape value)
+    {
+        var positions = query.ToArray()[1..^1].Concat(value.ToArray()[1..^1]).ToArray();
+        int offset = mask.Rank - positions.Length;
+        bool ok = offset is 0 or 1;
+        for (int i = 0; ok && i < positions.Length; i++)
+        {
+            if (mask[offset + i] is int m && positions[i] is int p && m != p) ok = false;
+        }
+        if (!ok)
+            throw new ShapeMismatchException(Name, $"attention_mask {mask} must be (batch, query positions…, key positions…) = {new KerasShape([query[0], .. positions])}, or that without the batch.");
+    }
+
+    /// <summary>Runs a node: query, value, then the key and attention_mask its options say it has.</summary>
+    public override Tensor[] CallNode(IReadOnlyList<Tensor> inputs, IReadOnlyList<Tensor?> masks, CallOptions? options, bool training)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        var o = options switch
+        {
+            MultiHeadAttentionOptions m => m,
+            null => new MultiHeadAttentionOptions(HasKey: inputs.Count > 2),
+            _ => throw new NotSupportedException($"Layer '{Name}' (MultiHeadAttention) does not take {options.GetType().Name}."),
+        };
+        if (inputs.Count != o.InputCount)
+            throw new ArgumentException($"Layer '{Name}' (MultiHeadAttention): the call reads {o.InputCount} tensors ({o}), received {inputs.Count}.");
+        Tensor? Mask(int i) => i < masks.Count ? masks[i] : null;
+        int next = 2;
+        var key = o.HasKey ? inputs[next] : null;
+        var keyMask = o.HasKey ? Mask(next++) : null;
+        var attentionMask = o.HasAttentionMask ? inputs[next] : null;
+        var (output, scores) = Run(inputs[0], inputs[1], key, attentionMask, training, o.UseCausalMask, Mask(0), Mask(1), keyMask);
+        return o.ReturnAttentionScores ? [output, scores] : [output];
+    }
+
+    /// <summary>
+    /// Writes a node as Keras 3 does for <c>mha(query, value[, key], attention_mask=…,
+    /// use_causal_mask=True, return_attention_scores=True, training=…)</c>.
+    /// </summary>
+    internal override void WriteNode(Node node, NodeArguments into)
+    {
+        var o = node.Options as MultiHeadAttentionOptions ?? new MultiHeadAttentionOptions(HasKey: node.Inputs.Count > 2);
+        into.Args.Add(into.Reference(node.Inputs[0]));
+        into.Args.Add(into.Reference(node.Inputs[1]));
+        int next = 2;
+        if (o.HasKey) into.Args.Add(into.Reference(node.Inputs[next++]));
+        if (o.HasAttentionMask) into.Kwargs["attention_mask"] = into.Reference(node.Inputs[next]);
+        if (o.UseCausalMask) into.Kwargs["use_causal_mask"] = true;
+        if (o.ReturnAttentionScores) into.Kwargs["return_attention_scores"] = true;
+        if (node.Training is bool training) into.Kwargs["training"] = training;
+    }
+
+    /// <summary>
+    /// Rebuilds a call from a config: query, value and key positional or by keyword, the
+    /// attention_mask tensor and the flags; DeepNet's earlier single list argument [query, value(, key)]
+    /// too. Explicit query/value/key masks are not supported (the graph's masks are used).
+    /// </summary>
+    internal override KerasTensor[] ApplyNode(NodeArguments call)
+    {
+        call.CheckHandled(this, 3, "query", "value", "key", "attention_mask", "use_causal_mask", "return_attention_scores", "training");
+        KerasTensor query, value;
+        KerasTensor? key;
+        if (call.Args.Count == 1 && call.Args[0] is JArray list)
+        {
+            var tensors = call.Tensors(this, list, "inputs");
+            if (tensors.Count is < 2 or > 3) throw call.Error(this, $"a list argument must hold [query, value] or [query, value, key], found {tensors.Count} tensors");
+            (query, value, key) = (tensors[0], tensors[1], tensors.Count > 2 ? tensors[2] : null);
+        }
+        else
+        {
+            query = call.Tensor(this, call.Argument(0, "query"), "query") ?? throw call.Error(this, "the call has no query");
+            value = call.Tensor(this, call.Argument(1, "value"), "value") ?? throw call.Error(this, "the call has no value");
+            key = call.Tensor(this, call.Argument(2, "key"), "key");
+        }
+        var attentionMask = call.Tensor(this, call.Kwargs["attention_mask"], "attention_mask");
+        var options = new MultiHeadAttentionOptions(key is not null, attentionMask is not null,
+            call.Flag(this, "use_causal_mask"), call.Flag(this, "return_attention_scores"));
+        return ApplyAttention(query, value, key, attentionMask, options, call.OptionalFlag(this, "training"));
     }
 
     // ---- call ----------------------------------------------------------------------------------

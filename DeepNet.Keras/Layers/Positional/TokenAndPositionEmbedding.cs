@@ -53,6 +53,10 @@ public sealed class TokenAndPositionEmbedding : Layer
 
     public PositionEmbedding PositionEmbedding { get; }
 
+    /// <summary>keras_hub keeps its parts in <c>token_embedding</c> and <c>position_embedding</c>.</summary>
+    protected internal override string? SublayerAttributeName(Layer sublayer) =>
+        ReferenceEquals(sublayer, TokenEmbedding) ? "token_embedding" : ReferenceEquals(sublayer, PositionEmbedding) ? "position_embedding" : null;
+
     public override void Build(KerasShape inputShape)
     {
         TokenEmbedding.EnsureBuilt(inputShape);

@@ -38,6 +38,10 @@ public sealed class Bidirectional : Layer
 
     public RNN Backward { get; }
 
+    /// <summary>Keras keeps the two directions in <c>forward_layer</c> and <c>backward_layer</c>.</summary>
+    protected internal override string? SublayerAttributeName(Layer sublayer) =>
+        ReferenceEquals(sublayer, Forward) ? "forward_layer" : ReferenceEquals(sublayer, Backward) ? "backward_layer" : null;
+
     public string? MergeMode { get; }
 
     public override bool SupportsMasking => true;

@@ -41,6 +41,9 @@ public class RNN : Layer
 
     public RnnCell Cell { get; }
 
+    /// <summary>Keras keeps the cell in <c>cell</c>.</summary>
+    protected internal override string? SublayerAttributeName(Layer sublayer) => ReferenceEquals(sublayer, Cell) ? "cell" : null;
+
     public int Units => Cell.Units;
 
     public bool ReturnSequences { get; }

@@ -27,6 +27,9 @@ public sealed class TimeDistributed : Layer
     /// <summary>The wrapped layer (Keras <c>layer</c>).</summary>
     public Layer Inner { get; }
 
+    /// <summary>Keras keeps the wrapped layer in <c>layer</c>.</summary>
+    protected internal override string? SublayerAttributeName(Layer sublayer) => ReferenceEquals(sublayer, Inner) ? "layer" : null;
+
     public override bool SupportsMasking => true;
 
     private static KerasShape StepShape(KerasShape inputShape)
