@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Reflection;
+using System.Text.RegularExpressions;
 
 namespace DeepNet.GpuRunner;
 
@@ -13,7 +14,7 @@ internal sealed record ExampleResult(string Name, string Arguments, int ExitCode
 /// Runs an example program in this process by calling its entry point (the example assemblies are
 /// bundled beside this one), with the console copied so its backend, epoch and final lines can be reported.
 /// </summary>
-internal static class ExampleRun
+internal static partial class ExampleRun
 {
     /// <summary>The examples that train a model, run for one epoch by the examples mode.</summary>
     public static readonly string[] Trained = ["MnistMlp", "MnistCnn", "MnistLstm"];
@@ -90,11 +91,16 @@ internal static class ExampleRun
         var kept = lines.Where(l => l.StartsWith("Backend:", StringComparison.Ordinal) || l.Contains("/step", StringComparison.Ordinal)
             || l.StartsWith("RESULT", StringComparison.Ordinal)).ToList();
         if (lines.Count > 0 && !kept.Contains(lines[^1])) kept.Add(lines[^1]);
-        kept.AddRange(Lines(errors).Select(l => "stderr: " + l));
+        // An unhandled exception's message is enough; its stack frames stay on the console.
+        kept.AddRange(Lines(errors).Where(l => !l.TrimStart().StartsWith("at ", StringComparison.Ordinal)).Select(l => "stderr: " + l));
         return kept;
     }
 
-    // A progress bar redrawn with '\r' leaves only its last drawing.
+    // A progress bar redrawn with '\r' leaves only its last drawing; its colours stay on the terminal.
     private static List<string> Lines(string text) =>
-        text.Split('\n').Select(l => l.TrimEnd('\r')).Select(l => l[(l.LastIndexOf('\r') + 1)..].TrimEnd()).Where(l => l.Length > 0).ToList();
+        Colours().Replace(text, "").Split('\n').Select(l => l.TrimEnd('\r')).Select(l => l[(l.LastIndexOf('\r') + 1)..].TrimEnd())
+            .Where(l => l.Length > 0).ToList();
+
+    [GeneratedRegex(@"\x1b\[[0-9;]*m")]
+    private static partial Regex Colours();
 }

@@ -25,7 +25,7 @@ var backendOption = new Option<string>("--backend") { Description = "Backend the
 var epochsOption = new Option<int>("--epochs") { Description = "Epochs each example trains.", DefaultValueFactory = _ => 1 };
 var seedOption = new Option<int>("--seed") { Description = "The examples' global random seed.", DefaultValueFactory = _ => 1 };
 var onlyOption = new Option<string[]>("--only") { Description = $"Train only these examples (of {string.Join(", ", ExampleRun.Trained)})." };
-var dataOption = new Option<string?>("--data") { Description = "MNIST IDX folder for the examples; default: datasets/mnist in the shared folder." };
+var dataOption = new Option<string?>("--data") { Description = "MNIST IDX folder for the examples; default: mnist/ beside this program, else datasets/mnist in the shared folder." };
 var nameArgument = new Argument<string>("name") { Description = $"The example: {string.Join(", ", ExampleRun.Bundled)}." };
 var passArgument = new Argument<string[]>("arguments") { Description = "Its arguments (after --).", Arity = ArgumentArity.ZeroOrMore };
 
@@ -126,7 +126,7 @@ static bool RunTests(TestSelection selection, int? workers, RunReport report)
 
 static bool RunExamples(string backend, int epochs, int seed, string[]? only, string? data, RunReport report)
 {
-    string mnist = data ?? TestPaths.SharedFile("datasets", "mnist");
+    string mnist = data ?? DefaultMnist();
     string[] names = only is { Length: > 0 } ? only : ExampleRun.Trained;
     bool ok = true;
     foreach (string name in names)
@@ -139,6 +139,21 @@ static bool RunExamples(string backend, int epochs, int seed, string[]? only, st
         ok &= result.Succeeded;
     }
     return ok;
+}
+
+// publish.sh puts the MNIST files beside the runner, so that one folder is all a GPU machine needs.
+static string DefaultMnist()
+{
+    string beside = Path.Combine(AppContext.BaseDirectory, "mnist");
+    if (Directory.Exists(beside)) return beside;
+    try
+    {
+        return TestPaths.SharedFile("datasets", "mnist");
+    }
+    catch (DirectoryNotFoundException)
+    {
+        return beside; // the example then says that the files are missing and how to pass --data
+    }
 }
 
 static void Finish(RunReport report, string? path)
