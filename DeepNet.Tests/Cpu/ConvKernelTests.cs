@@ -48,49 +48,40 @@ public class ConvKernelTests
     [TestCaseSource(nameof(Cases))]
     public void ConvForward_MatchesFloat64Reference(Case c)
     {
-        var d = c.Dims;
-        var rng = new Random(11);
-        var x = ConvTestData.Random(rng, d.N * d.H * d.W * d.Cin);
-        var k = ConvTestData.Random(rng, d.KH * d.KW * d.GroupIn * d.Cout);
-        using var tx = ConvTestData.Upload(Cpu, x, d.N, d.H, d.W, d.Cin);
-        using var tk = ConvTestData.Upload(Cpu, k, d.KH, d.KW, d.GroupIn, d.Cout);
-        using var ty = ConvTestData.Garbage(Cpu, d.N, d.OH, d.OW, d.Cout);
+        var o = new Operands(c.Dims, seed: 11);
+        using var tx = o.UploadX(Cpu);
+        using var tk = o.UploadK(Cpu);
+        using var ty = o.EmptyY(Cpu);
 
         Cpu.ConvForward(tx, tk, ty, c.Spec);
 
-        ConvTestData.AssertClose(ty.ToArray(), ReferenceConv.Forward(x, k, d), $"ConvForward {c}");
+        ConvTestData.AssertClose(ty.ToArray(), ReferenceConv.Forward(o.X, o.K, c.Dims), $"ConvForward {c}");
     }
 
     [TestCaseSource(nameof(Cases))]
     public void ConvBackwardData_MatchesFloat64Reference(Case c)
     {
-        var d = c.Dims;
-        var rng = new Random(12);
-        var dy = ConvTestData.Random(rng, d.N * d.OH * d.OW * d.Cout);
-        var k = ConvTestData.Random(rng, d.KH * d.KW * d.GroupIn * d.Cout);
-        using var tdy = ConvTestData.Upload(Cpu, dy, d.N, d.OH, d.OW, d.Cout);
-        using var tk = ConvTestData.Upload(Cpu, k, d.KH, d.KW, d.GroupIn, d.Cout);
-        using var tdx = ConvTestData.Garbage(Cpu, d.N, d.H, d.W, d.Cin);
+        var o = new Operands(c.Dims, seed: 12);
+        using var tdy = o.UploadDy(Cpu);
+        using var tk = o.UploadK(Cpu);
+        using var tdx = o.EmptyDx(Cpu);
 
         Cpu.ConvBackwardData(tdy, tk, tdx, c.Spec);
 
-        ConvTestData.AssertClose(tdx.ToArray(), ReferenceConv.BackwardData(dy, k, d), $"ConvBackwardData {c}");
+        ConvTestData.AssertClose(tdx.ToArray(), ReferenceConv.BackwardData(o.Dy, o.K, c.Dims), $"ConvBackwardData {c}");
     }
 
     [TestCaseSource(nameof(Cases))]
     public void ConvBackwardFilter_MatchesFloat64Reference(Case c)
     {
-        var d = c.Dims;
-        var rng = new Random(13);
-        var x = ConvTestData.Random(rng, d.N * d.H * d.W * d.Cin);
-        var dy = ConvTestData.Random(rng, d.N * d.OH * d.OW * d.Cout);
-        using var tx = ConvTestData.Upload(Cpu, x, d.N, d.H, d.W, d.Cin);
-        using var tdy = ConvTestData.Upload(Cpu, dy, d.N, d.OH, d.OW, d.Cout);
-        using var tdk = ConvTestData.Garbage(Cpu, d.KH, d.KW, d.GroupIn, d.Cout);
+        var o = new Operands(c.Dims, seed: 13);
+        using var tx = o.UploadX(Cpu);
+        using var tdy = o.UploadDy(Cpu);
+        using var tdk = o.EmptyDk(Cpu);
 
         Cpu.ConvBackwardFilter(tx, tdy, tdk, c.Spec);
 
-        ConvTestData.AssertClose(tdk.ToArray(), ReferenceConv.BackwardFilter(x, dy, d), $"ConvBackwardFilter {c}");
+        ConvTestData.AssertClose(tdk.ToArray(), ReferenceConv.BackwardFilter(o.X, o.Dy, c.Dims), $"ConvBackwardFilter {c}");
     }
 
     /// <summary>
@@ -100,24 +91,11 @@ public class ConvKernelTests
     [TestCaseSource(nameof(Cases))]
     public void ConvBackward_IsAdjointOfForward(Case c)
     {
-        var d = c.Dims;
-        var rng = new Random(14);
-        var x = ConvTestData.Random(rng, d.N * d.H * d.W * d.Cin);
-        var k = ConvTestData.Random(rng, d.KH * d.KW * d.GroupIn * d.Cout);
-        var dy = ConvTestData.Random(rng, d.N * d.OH * d.OW * d.Cout);
-        using var tx = ConvTestData.Upload(Cpu, x, d.N, d.H, d.W, d.Cin);
-        using var tk = ConvTestData.Upload(Cpu, k, d.KH, d.KW, d.GroupIn, d.Cout);
-        using var tdy = ConvTestData.Upload(Cpu, dy, d.N, d.OH, d.OW, d.Cout);
-        using var ty = ConvTestData.Garbage(Cpu, d.N, d.OH, d.OW, d.Cout);
-        using var tdx = ConvTestData.Garbage(Cpu, d.N, d.H, d.W, d.Cin);
-        using var tdk = ConvTestData.Garbage(Cpu, d.KH, d.KW, d.GroupIn, d.Cout);
+        var o = new Operands(c.Dims, seed: 14);
+        var (y, dx, dk) = o.RunAll(Cpu, c.Spec);
 
-        Cpu.ConvForward(tx, tk, ty, c.Spec);
-        Cpu.ConvBackwardData(tdy, tk, tdx, c.Spec);
-        Cpu.ConvBackwardFilter(tx, tdy, tdk, c.Spec);
-
-        double yDy = ConvTestData.Dot(ty.ToArray(), dy), xDx = ConvTestData.Dot(tdx.ToArray(), x), kDk = ConvTestData.Dot(tdk.ToArray(), k);
-        double tolerance = 1e-5 * (1 + ConvTestData.Dot(ConvTestData.Abs(ty.ToArray()), ConvTestData.Abs(dy)));
+        double yDy = ConvTestData.Dot(y, o.Dy), xDx = ConvTestData.Dot(dx, o.X), kDk = ConvTestData.Dot(dk, o.K);
+        double tolerance = 1e-5 * (1 + ConvTestData.Dot(ConvTestData.Abs(y), ConvTestData.Abs(o.Dy)));
         Assert.That(xDx, Is.EqualTo(yDy).Within(tolerance), $"<x, dx> vs <y, dy> for {c}");
         Assert.That(kDk, Is.EqualTo(yDy).Within(tolerance), $"<K, dK> vs <y, dy> for {c}");
     }
@@ -132,45 +110,28 @@ public class ConvKernelTests
         var spec = ConvSpec.Create(h, w, kh, kw, (sh, sw), (1, 1), padding);
         var d = new ReferenceConv.Dims(n, h, w, cin, kh, kw, cout, spec);
         Assert.That((d.OH, d.OW), Is.EqualTo((oh, ow)), "test case geometry");
-        var rng = new Random(15);
-        var dy = ConvTestData.Random(rng, n * oh * ow * cout);
-        var k = ConvTestData.Random(rng, kh * kw * cin * cout);
-        using var tdy = ConvTestData.Upload(Cpu, dy, n, oh, ow, cout);
-        using var tk = ConvTestData.Upload(Cpu, k, kh, kw, cin, cout);
-        using var tdx = ConvTestData.Garbage(Cpu, n, h, w, cin);
+        var o = new Operands(d, seed: 15);
+        using var tdy = o.UploadDy(Cpu);
+        using var tk = o.UploadK(Cpu);
+        using var tdx = o.EmptyDx(Cpu);
 
         Cpu.ConvBackwardData(tdy, tk, tdx, spec);
 
-        ConvTestData.AssertClose(tdx.ToArray(), ReferenceConv.BackwardData(dy, k, d), "transposed conv");
+        ConvTestData.AssertClose(tdx.ToArray(), ReferenceConv.BackwardData(o.Dy, o.K, d), "transposed conv");
     }
 
     [Test]
     public void ConvKernels_ResultsDoNotDependOnThreadCount()
     {
         var c = Cases.Single(k => k.Name == "ManyBands_3x3_Same");
-        var d = c.Dims;
-        var rng = new Random(16);
-        var x = ConvTestData.Random(rng, d.N * d.H * d.W * d.Cin);
-        var k = ConvTestData.Random(rng, d.KH * d.KW * d.GroupIn * d.Cout);
-        var dy = ConvTestData.Random(rng, d.N * d.OH * d.OW * d.Cout);
-        float[][] Run(CpuBackend b)
-        {
-            using var tx = ConvTestData.Upload(b, x, d.N, d.H, d.W, d.Cin);
-            using var tk = ConvTestData.Upload(b, k, d.KH, d.KW, d.GroupIn, d.Cout);
-            using var tdy = ConvTestData.Upload(b, dy, d.N, d.OH, d.OW, d.Cout);
-            using var ty = ConvTestData.Garbage(b, d.N, d.OH, d.OW, d.Cout);
-            using var tdx = ConvTestData.Garbage(b, d.N, d.H, d.W, d.Cin);
-            using var tdk = ConvTestData.Garbage(b, d.KH, d.KW, d.GroupIn, d.Cout);
-            b.ConvForward(tx, tk, ty, c.Spec);
-            b.ConvBackwardData(tdy, tk, tdx, c.Spec);
-            b.ConvBackwardFilter(tx, tdy, tdk, c.Spec);
-            return [ty.ToArray(), tdx.ToArray(), tdk.ToArray()];
-        }
+        var o = new Operands(c.Dims, seed: 16);
 
-        var one = Run(new CpuBackend(threads: 1));
-        var three = Run(new CpuBackend(threads: 3));
+        var one = o.RunAll(new CpuBackend(threads: 1), c.Spec);
+        var three = o.RunAll(new CpuBackend(threads: 3), c.Spec);
 
-        for (int i = 0; i < one.Length; i++) Assert.That(three[i], Is.EqualTo(one[i]), $"output {i}");
+        Assert.That(three.Y, Is.EqualTo(one.Y), "y");
+        Assert.That(three.Dx, Is.EqualTo(one.Dx), "dx");
+        Assert.That(three.Dk, Is.EqualTo(one.Dk), "dK");
     }
 
     [Test]
@@ -223,6 +184,57 @@ public class ConvKernelTests
         var e = Assert.Throws<ShapeMismatchException>(() => Cpu.ConvBackwardData(dy, k, dx, spec));
 
         Assert.That(e!.Message, Does.Contain("(1, 4, 4, 8)").And.Contain("(1, 3, 3, 8)"));
+    }
+
+    /// <summary>
+    /// Seeded random x, K and dy for one convolution (float32 values held in double), their uploads
+    /// in the kernels' layouts, and NaN-filled destinations for y, dx and dK.
+    /// </summary>
+    private sealed class Operands
+    {
+        private readonly ReferenceConv.Dims d;
+
+        public Operands(ReferenceConv.Dims dims, int seed)
+        {
+            d = dims;
+            var rng = new Random(seed);
+            X = ConvTestData.Random(rng, d.N * d.H * d.W * d.Cin);
+            K = ConvTestData.Random(rng, d.KH * d.KW * d.GroupIn * d.Cout);
+            Dy = ConvTestData.Random(rng, d.N * d.OH * d.OW * d.Cout);
+        }
+
+        public double[] X { get; }
+
+        public double[] K { get; }
+
+        public double[] Dy { get; }
+
+        public Tensor UploadX(IBackend backend) => ConvTestData.Upload(backend, X, d.N, d.H, d.W, d.Cin);
+
+        public Tensor UploadK(IBackend backend) => ConvTestData.Upload(backend, K, d.KH, d.KW, d.GroupIn, d.Cout);
+
+        public Tensor UploadDy(IBackend backend) => ConvTestData.Upload(backend, Dy, d.N, d.OH, d.OW, d.Cout);
+
+        public Tensor EmptyY(IBackend backend) => ConvTestData.Garbage(backend, d.N, d.OH, d.OW, d.Cout);
+
+        public Tensor EmptyDx(IBackend backend) => ConvTestData.Garbage(backend, d.N, d.H, d.W, d.Cin);
+
+        public Tensor EmptyDk(IBackend backend) => ConvTestData.Garbage(backend, d.KH, d.KW, d.GroupIn, d.Cout);
+
+        /// <summary>The three kernels on <paramref name="backend"/>: y = conv(x, K), dx(dy, K), dK(x, dy).</summary>
+        public (float[] Y, float[] Dx, float[] Dk) RunAll(IBackend backend, ConvSpec spec)
+        {
+            using var tx = UploadX(backend);
+            using var tk = UploadK(backend);
+            using var tdy = UploadDy(backend);
+            using var ty = EmptyY(backend);
+            using var tdx = EmptyDx(backend);
+            using var tdk = EmptyDk(backend);
+            backend.ConvForward(tx, tk, ty, spec);
+            backend.ConvBackwardData(tdy, tk, tdx, spec);
+            backend.ConvBackwardFilter(tx, tdy, tdk, spec);
+            return (ty.ToArray(), tdx.ToArray(), tdk.ToArray());
+        }
     }
 }
 
