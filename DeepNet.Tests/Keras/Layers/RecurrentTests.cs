@@ -127,16 +127,7 @@ public class RecurrentTests
         string[] names = ["inputs", "kernel", "recurrent_kernel", "bias"];
         for (int p = 0; p < parameters.Length; p++)
         {
-            var numeric = new double[parameters[p].Length];
-            for (int i = 0; i < numeric.Length; i++)
-            {
-                var plus = parameters.Select(a => (double[])a.Clone()).ToArray();
-                var minus = parameters.Select(a => (double[])a.Clone()).ToArray();
-                const double h = 1e-6;
-                plus[p][i] += h;
-                minus[p][i] -= h;
-                numeric[i] = (Loss(plus[0], plus[1], plus[2], plus[3]) - Loss(minus[0], minus[1], minus[2], minus[3])) / (2 * h);
-            }
+            var numeric = FiniteDifferences.Gradient(parameters[p], () => Loss(x, kernel, recurrent, bias), step: 1e-6);
             Assert.That(grads[p].Shape.Size, Is.EqualTo(numeric.Length), names[p]);
             try
             {
