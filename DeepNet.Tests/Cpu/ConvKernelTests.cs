@@ -49,39 +49,21 @@ public class ConvKernelTests
     public void ConvForward_MatchesFloat64Reference(Case c)
     {
         var o = new Operands(c.Dims, seed: 11);
-        using var tx = o.UploadX(Cpu);
-        using var tk = o.UploadK(Cpu);
-        using var ty = o.EmptyY(Cpu);
-
-        Cpu.ConvForward(tx, tk, ty, c.Spec);
-
-        ConvTestData.AssertClose(ty.ToArray(), ReferenceConv.Forward(o.X, o.K, c.Dims), $"ConvForward {c}");
+        ConvTestData.AssertClose(o.Forward(Cpu, c.Spec), ReferenceConv.Forward(o.X, o.K, c.Dims), $"ConvForward {c}");
     }
 
     [TestCaseSource(nameof(Cases))]
     public void ConvBackwardData_MatchesFloat64Reference(Case c)
     {
         var o = new Operands(c.Dims, seed: 12);
-        using var tdy = o.UploadDy(Cpu);
-        using var tk = o.UploadK(Cpu);
-        using var tdx = o.EmptyDx(Cpu);
-
-        Cpu.ConvBackwardData(tdy, tk, tdx, c.Spec);
-
-        ConvTestData.AssertClose(tdx.ToArray(), ReferenceConv.BackwardData(o.Dy, o.K, c.Dims), $"ConvBackwardData {c}");
+        ConvTestData.AssertClose(o.BackwardData(Cpu, c.Spec), ReferenceConv.BackwardData(o.Dy, o.K, c.Dims), $"ConvBackwardData {c}");
     }
 
     [TestCaseSource(nameof(Cases))]
     public void ConvBackwardFilter_MatchesFloat64Reference(Case c)
     {
         var o = new Operands(c.Dims, seed: 13);
-        using var tx = o.UploadX(Cpu);
-        using var tdy = o.UploadDy(Cpu);
-        using var tdk = o.EmptyDk(Cpu);
-
-        Cpu.ConvBackwardFilter(tx, tdy, tdk, c.Spec);
-
-        ConvTestData.AssertClose(tdk.ToArray(), ReferenceConv.BackwardFilter(o.X, o.Dy, c.Dims), $"ConvBackwardFilter {c}");
+        ConvTestData.AssertClose(o.BackwardFilter(Cpu, c.Spec), ReferenceConv.BackwardFilter(o.X, o.Dy, c.Dims), $"ConvBackwardFilter {c}");
     }
 
     /// <summary>
@@ -92,7 +74,7 @@ public class ConvKernelTests
     public void ConvBackward_IsAdjointOfForward(Case c)
     {
         var o = new Operands(c.Dims, seed: 14);
-        var (y, dx, dk) = o.RunAll(Cpu, c.Spec);
+        float[] y = o.Forward(Cpu, c.Spec), dx = o.BackwardData(Cpu, c.Spec), dk = o.BackwardFilter(Cpu, c.Spec);
 
         double yDy = ConvTestData.Dot(y, o.Dy), xDx = ConvTestData.Dot(dx, o.X), kDk = ConvTestData.Dot(dk, o.K);
         double tolerance = 1e-5 * (1 + ConvTestData.Dot(ConvTestData.Abs(y), ConvTestData.Abs(o.Dy)));
@@ -111,13 +93,7 @@ public class ConvKernelTests
         var d = new ReferenceConv.Dims(n, h, w, cin, kh, kw, cout, spec);
         Assert.That((d.OH, d.OW), Is.EqualTo((oh, ow)), "test case geometry");
         var o = new Operands(d, seed: 15);
-        using var tdy = o.UploadDy(Cpu);
-        using var tk = o.UploadK(Cpu);
-        using var tdx = o.EmptyDx(Cpu);
-
-        Cpu.ConvBackwardData(tdy, tk, tdx, spec);
-
-        ConvTestData.AssertClose(tdx.ToArray(), ReferenceConv.BackwardData(o.Dy, o.K, d), "transposed conv");
+        ConvTestData.AssertClose(o.BackwardData(Cpu, spec), ReferenceConv.BackwardData(o.Dy, o.K, d), "transposed conv");
     }
 
     [Test]
@@ -126,12 +102,11 @@ public class ConvKernelTests
         var c = Cases.Single(k => k.Name == "ManyBands_3x3_Same");
         var o = new Operands(c.Dims, seed: 16);
 
-        var one = o.RunAll(new CpuBackend(threads: 1), c.Spec);
-        var three = o.RunAll(new CpuBackend(threads: 3), c.Spec);
+        CpuBackend one = new(threads: 1), three = new(threads: 3);
 
-        Assert.That(three.Y, Is.EqualTo(one.Y), "y");
-        Assert.That(three.Dx, Is.EqualTo(one.Dx), "dx");
-        Assert.That(three.Dk, Is.EqualTo(one.Dk), "dK");
+        Assert.That(o.Forward(three, c.Spec), Is.EqualTo(o.Forward(one, c.Spec)), "y");
+        Assert.That(o.BackwardData(three, c.Spec), Is.EqualTo(o.BackwardData(one, c.Spec)), "dx");
+        Assert.That(o.BackwardFilter(three, c.Spec), Is.EqualTo(o.BackwardFilter(one, c.Spec)), "dK");
     }
 
     [Test]
@@ -187,8 +162,8 @@ public class ConvKernelTests
     }
 
     /// <summary>
-    /// Seeded random x, K and dy for one convolution (float32 values held in double), their uploads
-    /// in the kernels' layouts, and NaN-filled destinations for y, dx and dK.
+    /// Seeded random x, K and dy for one convolution (float32 values held in double), and the
+    /// kernels run on them with NaN-filled destinations (so a cell a kernel skips shows).
     /// </summary>
     private sealed class Operands
     {
@@ -209,32 +184,39 @@ public class ConvKernelTests
 
         public double[] Dy { get; }
 
-        public Tensor UploadX(IBackend backend) => ConvTestData.Upload(backend, X, d.N, d.H, d.W, d.Cin);
-
-        public Tensor UploadK(IBackend backend) => ConvTestData.Upload(backend, K, d.KH, d.KW, d.GroupIn, d.Cout);
-
-        public Tensor UploadDy(IBackend backend) => ConvTestData.Upload(backend, Dy, d.N, d.OH, d.OW, d.Cout);
-
-        public Tensor EmptyY(IBackend backend) => ConvTestData.Garbage(backend, d.N, d.OH, d.OW, d.Cout);
-
-        public Tensor EmptyDx(IBackend backend) => ConvTestData.Garbage(backend, d.N, d.H, d.W, d.Cin);
-
-        public Tensor EmptyDk(IBackend backend) => ConvTestData.Garbage(backend, d.KH, d.KW, d.GroupIn, d.Cout);
-
-        /// <summary>The three kernels on <paramref name="backend"/>: y = conv(x, K), dx(dy, K), dK(x, dy).</summary>
-        public (float[] Y, float[] Dx, float[] Dk) RunAll(IBackend backend, ConvSpec spec)
+        /// <summary>y = conv(x, K).</summary>
+        public float[] Forward(IBackend backend, ConvSpec spec)
         {
-            using var tx = UploadX(backend);
-            using var tk = UploadK(backend);
-            using var tdy = UploadDy(backend);
-            using var ty = EmptyY(backend);
-            using var tdx = EmptyDx(backend);
-            using var tdk = EmptyDk(backend);
-            backend.ConvForward(tx, tk, ty, spec);
-            backend.ConvBackwardData(tdy, tk, tdx, spec);
-            backend.ConvBackwardFilter(tx, tdy, tdk, spec);
-            return (ty.ToArray(), tdx.ToArray(), tdk.ToArray());
+            using var x = ConvTestData.Upload(backend, X, d.N, d.H, d.W, d.Cin);
+            using var k = UploadK(backend);
+            using var y = ConvTestData.Garbage(backend, d.N, d.OH, d.OW, d.Cout);
+            backend.ConvForward(x, k, y, spec);
+            return y.ToArray();
         }
+
+        /// <summary>dx from dy and K.</summary>
+        public float[] BackwardData(IBackend backend, ConvSpec spec)
+        {
+            using var dy = UploadDy(backend);
+            using var k = UploadK(backend);
+            using var dx = ConvTestData.Garbage(backend, d.N, d.H, d.W, d.Cin);
+            backend.ConvBackwardData(dy, k, dx, spec);
+            return dx.ToArray();
+        }
+
+        /// <summary>dK from x and dy.</summary>
+        public float[] BackwardFilter(IBackend backend, ConvSpec spec)
+        {
+            using var x = ConvTestData.Upload(backend, X, d.N, d.H, d.W, d.Cin);
+            using var dy = UploadDy(backend);
+            using var dk = ConvTestData.Garbage(backend, d.KH, d.KW, d.GroupIn, d.Cout);
+            backend.ConvBackwardFilter(x, dy, dk, spec);
+            return dk.ToArray();
+        }
+
+        private Tensor UploadK(IBackend backend) => ConvTestData.Upload(backend, K, d.KH, d.KW, d.GroupIn, d.Cout);
+
+        private Tensor UploadDy(IBackend backend) => ConvTestData.Upload(backend, Dy, d.N, d.OH, d.OW, d.Cout);
     }
 }
 
@@ -280,19 +262,6 @@ internal static class ConvTestData
     }
 
     /// <summary>|actual − expected| ≤ absolute + relative·|expected| everywhere; prints the first mismatches.</summary>
-    public static void AssertClose(float[] actual, double[] expected, string what, double absolute = 1e-4, double relative = 1e-4)
-    {
-        Assert.That(actual, Has.Length.EqualTo(expected.Length), $"{what}: length");
-        var failures = new List<string>();
-        int count = 0;
-        for (int i = 0; i < expected.Length; i++)
-        {
-            double e = expected[i], a = actual[i];
-            bool ok = double.IsNaN(e) ? double.IsNaN(a) : Math.Abs(a - e) <= absolute + relative * Math.Abs(e);
-            if (ok) continue;
-            count++;
-            if (failures.Count < 10) failures.Add($"[{i}] expected {e:R}, actual {a:R}");
-        }
-        Assert.That(count, Is.Zero, $"{what}: {count} of {expected.Length} values differ:\n{string.Join("\n", failures)}");
-    }
+    public static void AssertClose(float[] actual, double[] expected, string what, double absolute = 1e-4, double relative = 1e-4) =>
+        AllClose.Assert(actual, expected, absolute, relative, what);
 }
