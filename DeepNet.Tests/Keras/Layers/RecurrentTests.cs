@@ -28,21 +28,6 @@ public class RecurrentTests
 
     private static double[] ToDouble(float[] v) => v.Select(f => (double)f).ToArray();
 
-    /// <summary>A 0/1 mask with masked steps at the start of row 0, in the middle of row 1, none in row 2.</summary>
-    private static double[] MakeMask(int batch, int steps)
-    {
-        var m = new double[batch * steps];
-        for (int b = 0; b < batch; b++)
-        {
-            for (int t = 0; t < steps; t++)
-            {
-                bool masked = (b % 3) switch { 0 => t < 2, 1 => t == steps / 2 || t == steps - 1, _ => false };
-                m[b * steps + t] = masked ? 0 : 1;
-            }
-        }
-        return m;
-    }
-
     // The same layer, float32 forward and tape gradients vs float64 reference and central differences.
     [TestCase(Kind.SimpleRnn, false, false, true, 2)]
     [TestCase(Kind.SimpleRnn, true, true, false, 3)]
