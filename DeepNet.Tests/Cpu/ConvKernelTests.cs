@@ -109,56 +109,44 @@ public class ConvKernelTests
         Assert.That(o.BackwardFilter(three, c.Spec), Is.EqualTo(o.BackwardFilter(one, c.Spec)), "dK");
     }
 
-    [Test]
-    public void ConvForward_WrongInputChannels_NamesKernelAndX()
+    public enum Kernel { Forward, BackwardData, BackwardFilter }
+
+    /// <summary>
+    /// Bad operands for a 3×3 valid convolution of 5×5 images, in the kernel's argument order
+    /// (Forward: x, K, y; BackwardData: dy, K, dx; BackwardFilter: x, dy, dK), and what the message must name.
+    /// </summary>
+    public static IEnumerable<TestCaseData> WrongShapes()
     {
-        using var x = Tensor.Zeros(new Shape(2, 5, 5, 3), backend: Cpu);
-        using var k = Tensor.Zeros(new Shape(3, 3, 4, 8), backend: Cpu);
-        using var y = Tensor.Zeros(new Shape(2, 3, 3, 8), backend: Cpu);
-        var spec = ConvSpec.Create(5, 5, 3, 3, (1, 1), (1, 1), Padding.Valid);
+        static TestCaseData Case(string name, Kernel kernel, int[] a, int[] b, int[] c, params string[] named) =>
+            new TestCaseData(kernel, a, b, c, named).SetName(name);
 
-        var e = Assert.Throws<ShapeMismatchException>(() => Cpu.ConvForward(x, k, y, spec));
-
-        Assert.That(e!.Message, Does.Contain("ConvForward").And.Contain("(3, 3, 4, 8)").And.Contain("(2, 5, 5, 3)"));
+        yield return Case("ConvForward_WrongInputChannels_NamesKernelAndX", Kernel.Forward,
+            [2, 5, 5, 3], [3, 3, 4, 8], [2, 3, 3, 8], "ConvForward", "(3, 3, 4, 8)", "(2, 5, 5, 3)");
+        yield return Case("ConvForward_WrongOutputSize_NamesExpectedAndActual", Kernel.Forward,
+            [2, 5, 5, 3], [3, 3, 3, 8], [2, 5, 5, 8], "(2, 3, 3, 8)", "(2, 5, 5, 8)");
+        yield return Case("ConvBackwardFilter_KernelOfRank3_Throws", Kernel.BackwardFilter,
+            [1, 5, 5, 3], [1, 3, 3, 8], [3, 3, 24], "ConvBackwardFilter", "(3, 3, 24)");
+        yield return Case("ConvBackwardData_DyNotMatchingDx_Throws", Kernel.BackwardData,
+            [1, 4, 4, 8], [3, 3, 3, 8], [1, 5, 5, 3], "(1, 4, 4, 8)", "(1, 3, 3, 8)");
     }
 
-    [Test]
-    public void ConvForward_WrongOutputSize_NamesExpectedAndActual()
+    [TestCaseSource(nameof(WrongShapes))]
+    public void ConvKernel_WrongShapes_ThrowNamingTheShapes(Kernel kernel, int[] a, int[] b, int[] c, string[] named)
     {
-        using var x = Tensor.Zeros(new Shape(2, 5, 5, 3), backend: Cpu);
-        using var k = Tensor.Zeros(new Shape(3, 3, 3, 8), backend: Cpu);
-        using var y = Tensor.Zeros(new Shape(2, 5, 5, 8), backend: Cpu);
+        using var ta = Tensor.Zeros(new Shape(a), backend: Cpu);
+        using var tb = Tensor.Zeros(new Shape(b), backend: Cpu);
+        using var tc = Tensor.Zeros(new Shape(c), backend: Cpu);
         var spec = ConvSpec.Create(5, 5, 3, 3, (1, 1), (1, 1), Padding.Valid);
+        Action call = kernel switch
+        {
+            Kernel.Forward => () => Cpu.ConvForward(ta, tb, tc, spec),
+            Kernel.BackwardData => () => Cpu.ConvBackwardData(ta, tb, tc, spec),
+            _ => () => Cpu.ConvBackwardFilter(ta, tb, tc, spec),
+        };
 
-        var e = Assert.Throws<ShapeMismatchException>(() => Cpu.ConvForward(x, k, y, spec));
+        var e = Assert.Throws<ShapeMismatchException>(call);
 
-        Assert.That(e!.Message, Does.Contain("(2, 3, 3, 8)").And.Contain("(2, 5, 5, 8)"));
-    }
-
-    [Test]
-    public void ConvBackwardFilter_KernelOfRank3_Throws()
-    {
-        using var x = Tensor.Zeros(new Shape(1, 5, 5, 3), backend: Cpu);
-        using var dy = Tensor.Zeros(new Shape(1, 3, 3, 8), backend: Cpu);
-        using var dk = Tensor.Zeros(new Shape(3, 3, 24), backend: Cpu);
-        var spec = ConvSpec.Create(5, 5, 3, 3, (1, 1), (1, 1), Padding.Valid);
-
-        var e = Assert.Throws<ShapeMismatchException>(() => Cpu.ConvBackwardFilter(x, dy, dk, spec));
-
-        Assert.That(e!.Message, Does.Contain("ConvBackwardFilter").And.Contain("(3, 3, 24)"));
-    }
-
-    [Test]
-    public void ConvBackwardData_DyNotMatchingDx_Throws()
-    {
-        using var dy = Tensor.Zeros(new Shape(1, 4, 4, 8), backend: Cpu);
-        using var k = Tensor.Zeros(new Shape(3, 3, 3, 8), backend: Cpu);
-        using var dx = Tensor.Zeros(new Shape(1, 5, 5, 3), backend: Cpu);
-        var spec = ConvSpec.Create(5, 5, 3, 3, (1, 1), (1, 1), Padding.Valid);
-
-        var e = Assert.Throws<ShapeMismatchException>(() => Cpu.ConvBackwardData(dy, k, dx, spec));
-
-        Assert.That(e!.Message, Does.Contain("(1, 4, 4, 8)").And.Contain("(1, 3, 3, 8)"));
+        foreach (var part in named) Assert.That(e!.Message, Does.Contain(part));
     }
 
     /// <summary>
