@@ -90,17 +90,7 @@ internal static class GradientCheck
         for (int k = 0; k < wrt.Length; k++)
         {
             int i = wrt[k];
-            var numeric = new double[x64[i].Length];
-            for (int j = 0; j < numeric.Length; j++)
-            {
-                double saved = x64[i][j];
-                x64[i][j] = saved + step;
-                double plus = Dot(w, reference(x64));
-                x64[i][j] = saved - step;
-                double minus = Dot(w, reference(x64));
-                x64[i][j] = saved;
-                numeric[j] = (plus - minus) / (2 * step);
-            }
+            var numeric = FiniteDifferences.Gradient(x64[i], () => Dot(w, reference(x64)), step);
             AssertClose($"{name} gradient of input {i}", numeric, gradients[k], tolerance);
         }
     }

@@ -18,6 +18,14 @@ internal static class CliRun
         return new Result(code, output.ToString(), error.ToString());
     }
 
+    /// <summary>Runs the tool and asserts it succeeded (exit code 0), showing stdout and stderr otherwise.</summary>
+    public static Result RunOk(params string[] args)
+    {
+        var result = Run(args);
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
+        return result;
+    }
+
     /// <summary>Asserts a failure reported the way users see it: exit code ≠ 0, a message on stderr, no stack trace.</summary>
     public static void AssertUserError(Result result, params string[] messageParts)
     {

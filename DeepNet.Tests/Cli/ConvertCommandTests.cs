@@ -25,8 +25,7 @@ public class ConvertCommandTests
     private float[] Predict(string folder, params string[] modelArgs)
     {
         string outDir = _temp.File(folder);
-        var result = CliRun.Run(["predict", .. modelArgs, "--input", Images, "--output-dir", outDir]);
-        Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
+        CliRun.RunOk(["predict", .. modelArgs, "--input", Images, "--output-dir", outDir]);
         using var y = Npy.Load(Path.Combine(outDir, "output_0.npy"));
         KerasFixtures.AssertMatches(y, KerasFixtures.File("dnnrepair_mnist_cnn", "expected_output_first100.npy"));
         return y.ToArray();
@@ -37,8 +36,7 @@ public class ConvertCommandTests
     {
         var original = Predict("original", CnnFile);
         string keras = _temp.File("cnn.keras");
-        var result = CliRun.Run("convert", CnnFile, keras);
-        Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
+        var result = CliRun.RunOk("convert", CnnFile, keras);
         Assert.That(result.Output, Does.Contain("Keras 3 .keras zip"));
         Assert.That(Predict("converted", keras), Is.EqualTo(original));
 
@@ -54,10 +52,9 @@ public class ConvertCommandTests
     {
         var original = Predict("original", CnnFile);
         string keras = _temp.File("cnn.keras");
-        Assert.That(CliRun.Run("convert", CnnFile, keras).ExitCode, Is.EqualTo(0));
+        CliRun.RunOk("convert", CnnFile, keras);
         string json = _temp.File("cnn.json");
-        var result = CliRun.Run("convert", keras, json);
-        Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
+        var result = CliRun.RunOk("convert", keras, json);
         string weights = _temp.File("cnn.weights.h5");
         Assert.That(File.Exists(weights), Is.True, result.ToString());
         Assert.That(File.ReadAllText(json), Does.StartWith("{").And.Contain("\"class_name\": \"Sequential\"").Or.Contain("\"class_name\":\"Sequential\""));
@@ -70,14 +67,12 @@ public class ConvertCommandTests
         var original = Predict("original", CnnFile);
         string json = _temp.File("arch.json");
         string weights = _temp.File("w.h5");
-        var toJson = CliRun.Run("convert", CnnFile, json, "--weights-out", weights);
-        Assert.That(toJson.ExitCode, Is.EqualTo(0), toJson.ToString());
+        CliRun.RunOk("convert", CnnFile, json, "--weights-out", weights);
         Assert.That(File.Exists(_temp.File("arch.weights.h5")), Is.False, "--weights-out replaces the default path");
         Assert.That(CliRun.Run("summary", weights).Output, Does.Contain("legacy HDF5, weights only"));
 
         string h5 = _temp.File("again.h5");
-        var back = CliRun.Run("convert", json, h5, "--weights", weights);
-        Assert.That(back.ExitCode, Is.EqualTo(0), back.ToString());
+        CliRun.RunOk("convert", json, h5, "--weights", weights);
         Assert.That(Predict("again", h5), Is.EqualTo(original));
     }
 
@@ -86,7 +81,7 @@ public class ConvertCommandTests
     {
         var original = Predict("original", CnnFile);
         string weights = _temp.File("cnn.weights.h5");
-        Assert.That(CliRun.Run("convert", CnnFile, weights).ExitCode, Is.EqualTo(0));
+        CliRun.RunOk("convert", CnnFile, weights);
         Assert.That(CliRun.Run("summary", weights).Output, Does.Contain(".weights.h5, weights only"));
         Assert.That(Predict("weights", CnnFile, "--weights", weights), Is.EqualTo(original));
     }

@@ -12,8 +12,7 @@ public class InspectCommandTests
     public void Inspect_Keras2FullModelH5_ListsRootAttributesLayerGroupsAndNestedCellWeights()
     {
         string path = KerasFixtures.Require("lee_mnist_lstm_tf2", "mnist_rnn.h5");
-        var result = CliRun.Run("inspect", path);
-        Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
+        var result = CliRun.RunOk("inspect", path);
         var lines = result.Output.Split('\n');
         Assert.That(lines, Has.Some.EqualTo("/  group"));
         Assert.That(lines, Has.Some.StartsWith("    @keras_version: string (variable length) = \"2.3.0-tf\""));
@@ -29,8 +28,7 @@ public class InspectCommandTests
     public void Inspect_Keras3LegacyH5_ListsModelScopedGruPathsAndTheResetAfterBias()
     {
         string path = KerasFixtures.Require("khushibung05_imdb_gru", "gru_model.h5");
-        var result = CliRun.Run("inspect", path);
-        Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
+        var result = CliRun.RunOk("inspect", path);
         // README: model-scoped weight paths (sequential_2/gru/gru_cell/kernel), GRU reset_after bias (2, 96).
         Assert.That(result.Output, Does.Contain("/model_weights/gru/sequential_2/gru/gru_cell/kernel  dataset "));
         Assert.That(result.Output, Does.Contain("/model_weights/gru/sequential_2/gru/gru_cell/bias  dataset (2, 96) float32\n"));
@@ -41,8 +39,7 @@ public class InspectCommandTests
     public void Inspect_Keras2WeightsOnlyH5_ListsLayerNamesAtTheRootAndTimeDistributedInnerGroups()
     {
         string path = KerasFixtures.Require("ann2018_gru_multi_io", "model_gru.h5");
-        var result = CliRun.Run("inspect", path);
-        Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
+        var result = CliRun.RunOk("inspect", path);
         // README: the TimeDistributed weights live under YT/YT_1/; YT outputs 17 features.
         Assert.That(result.Output, Does.Contain("/YT/YT_1/kernel:0  dataset "));
         Assert.That(result.Output, Does.Contain("/YT/YT_1/bias:0  dataset (17,) float32\n"));
@@ -57,8 +54,7 @@ public class InspectCommandTests
     public void Inspect_KerasArchive_ListsZipEntriesAndTheWeightsTree()
     {
         string path = KerasFixtures.Require("ibukye_resnet_mnist", "resnet_mnist.keras");
-        var result = CliRun.Run("inspect", path);
-        Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
+        var result = CliRun.RunOk("inspect", path);
         foreach (var entry in new[] { "metadata.json", "config.json", "model.weights.h5" })
             Assert.That(result.Output, Does.Match($@"\n  {entry.Replace(".", @"\.")} +\d+ bytes"), entry);
         Assert.That(result.Output, Does.Contain("\"keras_version\":\"3.11.3\""));

@@ -38,8 +38,7 @@ public class PredictCommandTests
     public void Predict_Keras3LegacyH5WithInt32TokenIds_ImdbGru_ReproducesExpectedOutput()
     {
         string model = KerasFixtures.Require("khushibung05_imdb_gru", "gru_model.h5");
-        var result = CliRun.Run("predict", model, "--input", KerasFixtures.File("khushibung05_imdb_gru", "input.npy"), "--output-dir", Out);
-        Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
+        CliRun.RunOk("predict", model, "--input", KerasFixtures.File("khushibung05_imdb_gru", "input.npy"), "--output-dir", Out);
         Assert.That(Npy.Read(KerasFixtures.File("khushibung05_imdb_gru", "input.npy")).Descr, Is.EqualTo("<i4"), "the fixture feeds int32 ids");
         using var y = Output(0);
         KerasFixtures.AssertMatches(y, KerasFixtures.File("khushibung05_imdb_gru", "expected_output.npy"));
@@ -49,9 +48,8 @@ public class PredictCommandTests
     public void Predict_JsonPlusWeightsOnlyH5_Hls4mlBatchNorm_ReproducesExpectedOutput()
     {
         string json = KerasFixtures.Require("hls4ml_3layer_batchnorm", "KERAS_3layer_batch_norm.json");
-        var result = CliRun.Run("predict", json, "--weights", KerasFixtures.File("hls4ml_3layer_batchnorm", "KERAS_3layer_batch_norm_weights.h5"),
+        CliRun.RunOk("predict", json, "--weights", KerasFixtures.File("hls4ml_3layer_batchnorm", "KERAS_3layer_batch_norm_weights.h5"),
             "--input", KerasFixtures.File("hls4ml_3layer_batchnorm", "input.npy"), "--output-dir", Out);
-        Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
         using var y = Output(0);
         KerasFixtures.AssertMatches(y, KerasFixtures.File("hls4ml_3layer_batchnorm", "expected_output.npy"));
     }
@@ -60,9 +58,8 @@ public class PredictCommandTests
     public void Predict_BatchSizeThreeOverEightRows_GivesTheSameOutputsAsOneBatch()
     {
         string json = KerasFixtures.Require("hls4ml_3layer_batchnorm", "KERAS_3layer_batch_norm.json");
-        var result = CliRun.Run("predict", json, "--weights", KerasFixtures.File("hls4ml_3layer_batchnorm", "KERAS_3layer_batch_norm_weights.h5"),
+        CliRun.RunOk("predict", json, "--weights", KerasFixtures.File("hls4ml_3layer_batchnorm", "KERAS_3layer_batch_norm_weights.h5"),
             "--input", KerasFixtures.File("hls4ml_3layer_batchnorm", "input.npy"), "--output-dir", Out, "--batch-size", "3");
-        Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
         using var y = Output(0);
         Assert.That(y.Shape, Is.EqualTo(new Shape(8, 5)));
         KerasFixtures.AssertMatches(y, KerasFixtures.File("hls4ml_3layer_batchnorm", "expected_output.npy"));
@@ -72,10 +69,9 @@ public class PredictCommandTests
     public void Predict_TwoInputsTwoOutputs_Ann2018Gru_WritesBothOutputsInModelOrder()
     {
         string json = KerasFixtures.Require("ann2018_gru_multi_io", "model_gru.json");
-        var result = CliRun.Run("predict", json, "--weights", KerasFixtures.File("ann2018_gru_multi_io", "model_gru.h5"),
+        CliRun.RunOk("predict", json, "--weights", KerasFixtures.File("ann2018_gru_multi_io", "model_gru.h5"),
             "--input", KerasFixtures.File("ann2018_gru_multi_io", "input_0.npy"), "--input", KerasFixtures.File("ann2018_gru_multi_io", "input_1.npy"),
             "--output-dir", Out);
-        Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
         using var y0 = Output(0);
         using var y1 = Output(1);
         KerasFixtures.AssertMatches(y0, KerasFixtures.File("ann2018_gru_multi_io", "expected_output_0.npy"));
@@ -88,8 +84,7 @@ public class PredictCommandTests
     {
         // The model takes (None, 28, 28, 1) raw 0..255 pixels; the fixture's images are (100, 28, 28) uint8.
         string model = KerasFixtures.Require("dnnrepair_mnist_cnn", "saved-model-01-0.96.hdf5");
-        var result = CliRun.Run("predict", model, "--input", KerasFixtures.Require("mnist_t10k_first100_uint8.npy"), "--output-dir", Out);
-        Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
+        var result = CliRun.RunOk("predict", model, "--input", KerasFixtures.Require("mnist_t10k_first100_uint8.npy"), "--output-dir", Out);
         Assert.That(result.Output, Does.Contain("(100, 28, 28) fed as (100, 28, 28, 1)"));
         using var y = Output(0);
         Assert.That(y.Shape, Is.EqualTo(new Shape(100, 10)));
@@ -109,8 +104,7 @@ public class PredictCommandTests
         string images = _temp.File("t10k_uint8.npy");
         Npy.Save(images, t10k.Images, new Shape(t10k.Count, t10k.Rows, t10k.Columns));
 
-        var result = CliRun.Run("predict", model, "--input", images, "--output-dir", Out, "--batch-size", "500");
-        Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
+        CliRun.RunOk("predict", model, "--input", images, "--output-dir", Out, "--batch-size", "500");
         using var y = Output(0);
         var expected = Npy.Read(KerasFixtures.File("dnnrepair_mnist_cnn", "pred_labels_t10k.npy")).ToInt32();
         Assert.That(expected, Has.Length.EqualTo(10_000));
@@ -122,8 +116,7 @@ public class PredictCommandTests
     public void Predict_Keras3ResNet_LegacyH5AndKerasArchive_ReproduceFirstOutputs(string file)
     {
         string model = KerasFixtures.Require("ibukye_resnet_mnist", file);
-        var result = CliRun.Run("predict", model, "--input", MnistInput(1f / 255f), "--output-dir", Out);
-        Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
+        CliRun.RunOk("predict", model, "--input", MnistInput(1f / 255f), "--output-dir", Out);
         using var y = Output(0);
         KerasFixtures.AssertMatches(y, KerasFixtures.File("ibukye_resnet_mnist", "expected", "expected_output_first100.npy"));
     }
@@ -133,8 +126,7 @@ public class PredictCommandTests
     {
         // The LSTM takes (None, 28, 28); the images are written as (n, 28, 28, 1).
         string model = KerasFixtures.Require("lee_mnist_lstm_tf2", "mnist_rnn.h5");
-        var result = CliRun.Run("predict", model, "--input", MnistInput(1f / 255f), "--output-dir", Out);
-        Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
+        CliRun.RunOk("predict", model, "--input", MnistInput(1f / 255f), "--output-dir", Out);
         using var y = Output(0);
         KerasFixtures.AssertMatches(y, KerasFixtures.File("lee_mnist_lstm_tf2", "expected_output_first100.npy"));
     }

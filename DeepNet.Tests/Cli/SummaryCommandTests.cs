@@ -15,8 +15,7 @@ public class SummaryCommandTests
     public void Summary_Keras2FullModelH5_DnnRepairCnn_PrintsVersionFormatAndKerasParamTotal()
     {
         string path = KerasFixtures.Require("dnnrepair_mnist_cnn", "saved-model-01-0.96.hdf5");
-        var result = CliRun.Run("summary", path);
-        Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
+        var result = CliRun.RunOk("summary", path);
         Assert.That(result.Output, Does.Contain("Format: Keras 2.2.4 legacy HDF5 full model"));
         // Conv2D 3x3 1→2 and 2→4, Dense 576→128 (12·12·4 after pooling) and 128→10, each with a bias.
         const int total = (3 * 3 * 1 * 2 + 2) + (3 * 3 * 2 * 4 + 4) + (576 * 128 + 128) + (128 * 10 + 10);
@@ -32,8 +31,7 @@ public class SummaryCommandTests
     public void Summary_Keras2JsonArchitecture_Hls4ml_CountsBatchNormStatisticsAsNonTrainable()
     {
         string path = KerasFixtures.Require("hls4ml_3layer_batchnorm", "KERAS_3layer_batch_norm.json");
-        var result = CliRun.Run("summary", path);
-        Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
+        var result = CliRun.RunOk("summary", path);
         Assert.That(result.Output, Does.Contain("Format: Keras 2.0.8 JSON architecture"));
         // Dense 16→64→32→32→5 with biases; BatchNormalization after each: gamma, beta trainable,
         // moving mean and variance not.
@@ -49,8 +47,7 @@ public class SummaryCommandTests
     public void Summary_Keras3ResNet_PrintsFormatAndTheSumOfTheStoredWeights(string file, string format)
     {
         string path = KerasFixtures.Require("ibukye_resnet_mnist", file);
-        var result = CliRun.Run("summary", path);
-        Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
+        var result = CliRun.RunOk("summary", path);
         Assert.That(result.Output, Does.Contain($"Format: {format}"));
         // Keras's total is every weight of the model: the element count of every dataset under
         // /model_weights of the .h5 (both files hold the same model). The moving statistics of
@@ -66,8 +63,7 @@ public class SummaryCommandTests
     public void Summary_WeightsOnlyH5_SaysSoAndSuggestsInspect()
     {
         string path = KerasFixtures.Require("ann2018_gru_multi_io", "model_gru.h5");
-        var result = CliRun.Run("summary", path);
-        Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
+        var result = CliRun.RunOk("summary", path);
         Assert.That(result.Output, Does.Contain("Keras 2.1.1 legacy HDF5, weights only"));
         Assert.That(result.Output, Does.Contain($"deepnet inspect {path}"));
         Assert.That(result.Output, Does.Not.Contain("Total params"));

@@ -34,23 +34,29 @@ public class BatchNormKernelTests
         return new Data(x, gamma, beta, rows, c);
     }
 
-    [TestCaseSource(nameof(Shapes))]
-    public void BatchNormTraining_MatchesFloat64Reference(int[] shape)
+    /// <summary>The training kernel on <paramref name="d"/>: y and the batch mean and variance.</summary>
+    private static (float[] Y, float[] Mean, float[] Variance) Training(Data d, int[] shape)
     {
-        var d = MakeData(shape, 31);
         using var x = ConvTestData.Upload(Cpu, d.X, shape);
         using var gamma = ConvTestData.Upload(Cpu, d.Gamma, d.C);
         using var beta = ConvTestData.Upload(Cpu, d.Beta, d.C);
         using var y = ConvTestData.Garbage(Cpu, shape);
         using var mean = ConvTestData.Garbage(Cpu, d.C);
         using var variance = ConvTestData.Garbage(Cpu, d.C);
-
         Cpu.BatchNormTraining(x, gamma, beta, Epsilon, y, mean, variance);
+        return (y.ToArray(), mean.ToArray(), variance.ToArray());
+    }
+
+    [TestCaseSource(nameof(Shapes))]
+    public void BatchNormTraining_MatchesFloat64Reference(int[] shape)
+    {
+        var d = MakeData(shape, 31);
+        var (y, mean, variance) = Training(d, shape);
 
         var expected = ReferenceBatchNorm.Training(d.X, d.Rows, d.C, d.Gamma, d.Beta, Epsilon);
-        ConvTestData.AssertClose(mean.ToArray(), expected.Mean, "mean", 1e-6, 1e-5);
-        ConvTestData.AssertClose(variance.ToArray(), expected.Variance, "variance", 1e-6, 1e-5);
-        ConvTestData.AssertClose(y.ToArray(), expected.Y, "y");
+        ConvTestData.AssertClose(mean, expected.Mean, "mean", 1e-6, 1e-5);
+        ConvTestData.AssertClose(variance, expected.Variance, "variance", 1e-6, 1e-5);
+        ConvTestData.AssertClose(y, expected.Y, "y");
     }
 
     [Test]
@@ -59,18 +65,11 @@ public class BatchNormKernelTests
         // |mean| ≫ std: a one-pass E[x²] − E[x]² in float would lose the variance entirely.
         int[] shape = [4096, 3];
         var d = MakeData(shape, 32, offset: 1000);
-        using var x = ConvTestData.Upload(Cpu, d.X, shape);
-        using var gamma = ConvTestData.Upload(Cpu, d.Gamma, d.C);
-        using var beta = ConvTestData.Upload(Cpu, d.Beta, d.C);
-        using var y = ConvTestData.Garbage(Cpu, shape);
-        using var mean = ConvTestData.Garbage(Cpu, d.C);
-        using var variance = ConvTestData.Garbage(Cpu, d.C);
-
-        Cpu.BatchNormTraining(x, gamma, beta, Epsilon, y, mean, variance);
+        var (y, _, variance) = Training(d, shape);
 
         var expected = ReferenceBatchNorm.Training(d.X, d.Rows, d.C, d.Gamma, d.Beta, Epsilon);
-        ConvTestData.AssertClose(variance.ToArray(), expected.Variance, "variance", 1e-6, 1e-4);
-        ConvTestData.AssertClose(y.ToArray(), expected.Y, "y", 1e-3, 1e-3);
+        ConvTestData.AssertClose(variance, expected.Variance, "variance", 1e-6, 1e-4);
+        ConvTestData.AssertClose(y, expected.Y, "y", 1e-3, 1e-3);
     }
 
     [TestCaseSource(nameof(Shapes))]
@@ -132,24 +131,16 @@ public class BatchNormKernelTests
             for (int i = 0; i < y.Length; i++) sum += y[i] * dy[i];
             return sum;
         }
-        double Numeric(double[] v, int i, Func<double> loss)
-        {
-            double keep = v[i];
-            v[i] = keep + h; double plus = loss();
-            v[i] = keep - h; double minus = loss();
-            v[i] = keep;
-            return (plus - minus) / (2 * h);
-        }
         var (mean, variance) = ReferenceBatchNorm.Moments(d.X, d.Rows, d.C);
         var analytic = ReferenceBatchNorm.Backward(d.X, dy, d.Rows, d.C, d.Gamma, mean, variance, eps);
         double L() => Loss(d.X, d.Gamma, d.Beta);
 
         for (int i = 0; i < d.X.Length; i++)
-            Assert.That(analytic.Dx[i], Is.EqualTo(Numeric(d.X, i, L)).Within(1e-6), $"dx[{i}]");
+            Assert.That(analytic.Dx[i], Is.EqualTo(FiniteDifferences.Derivative(d.X, i, L, h)).Within(1e-6), $"dx[{i}]");
         for (int c = 0; c < d.C; c++)
         {
-            Assert.That(analytic.DGamma[c], Is.EqualTo(Numeric(d.Gamma, c, L)).Within(1e-6), $"dGamma[{c}]");
-            Assert.That(analytic.DBeta[c], Is.EqualTo(Numeric(d.Beta, c, L)).Within(1e-6), $"dBeta[{c}]");
+            Assert.That(analytic.DGamma[c], Is.EqualTo(FiniteDifferences.Derivative(d.Gamma, c, L, h)).Within(1e-6), $"dGamma[{c}]");
+            Assert.That(analytic.DBeta[c], Is.EqualTo(FiniteDifferences.Derivative(d.Beta, c, L, h)).Within(1e-6), $"dBeta[{c}]");
         }
     }
 

@@ -48,49 +48,22 @@ public class ConvKernelTests
     [TestCaseSource(nameof(Cases))]
     public void ConvForward_MatchesFloat64Reference(Case c)
     {
-        var d = c.Dims;
-        var rng = new Random(11);
-        var x = ConvTestData.Random(rng, d.N * d.H * d.W * d.Cin);
-        var k = ConvTestData.Random(rng, d.KH * d.KW * d.GroupIn * d.Cout);
-        using var tx = ConvTestData.Upload(Cpu, x, d.N, d.H, d.W, d.Cin);
-        using var tk = ConvTestData.Upload(Cpu, k, d.KH, d.KW, d.GroupIn, d.Cout);
-        using var ty = ConvTestData.Garbage(Cpu, d.N, d.OH, d.OW, d.Cout);
-
-        Cpu.ConvForward(tx, tk, ty, c.Spec);
-
-        ConvTestData.AssertClose(ty.ToArray(), ReferenceConv.Forward(x, k, d), $"ConvForward {c}");
+        var o = new Operands(c.Dims, seed: 11);
+        ConvTestData.AssertClose(o.Forward(Cpu, c.Spec), ReferenceConv.Forward(o.X, o.K, c.Dims), $"ConvForward {c}");
     }
 
     [TestCaseSource(nameof(Cases))]
     public void ConvBackwardData_MatchesFloat64Reference(Case c)
     {
-        var d = c.Dims;
-        var rng = new Random(12);
-        var dy = ConvTestData.Random(rng, d.N * d.OH * d.OW * d.Cout);
-        var k = ConvTestData.Random(rng, d.KH * d.KW * d.GroupIn * d.Cout);
-        using var tdy = ConvTestData.Upload(Cpu, dy, d.N, d.OH, d.OW, d.Cout);
-        using var tk = ConvTestData.Upload(Cpu, k, d.KH, d.KW, d.GroupIn, d.Cout);
-        using var tdx = ConvTestData.Garbage(Cpu, d.N, d.H, d.W, d.Cin);
-
-        Cpu.ConvBackwardData(tdy, tk, tdx, c.Spec);
-
-        ConvTestData.AssertClose(tdx.ToArray(), ReferenceConv.BackwardData(dy, k, d), $"ConvBackwardData {c}");
+        var o = new Operands(c.Dims, seed: 12);
+        ConvTestData.AssertClose(o.BackwardData(Cpu, c.Spec), ReferenceConv.BackwardData(o.Dy, o.K, c.Dims), $"ConvBackwardData {c}");
     }
 
     [TestCaseSource(nameof(Cases))]
     public void ConvBackwardFilter_MatchesFloat64Reference(Case c)
     {
-        var d = c.Dims;
-        var rng = new Random(13);
-        var x = ConvTestData.Random(rng, d.N * d.H * d.W * d.Cin);
-        var dy = ConvTestData.Random(rng, d.N * d.OH * d.OW * d.Cout);
-        using var tx = ConvTestData.Upload(Cpu, x, d.N, d.H, d.W, d.Cin);
-        using var tdy = ConvTestData.Upload(Cpu, dy, d.N, d.OH, d.OW, d.Cout);
-        using var tdk = ConvTestData.Garbage(Cpu, d.KH, d.KW, d.GroupIn, d.Cout);
-
-        Cpu.ConvBackwardFilter(tx, tdy, tdk, c.Spec);
-
-        ConvTestData.AssertClose(tdk.ToArray(), ReferenceConv.BackwardFilter(x, dy, d), $"ConvBackwardFilter {c}");
+        var o = new Operands(c.Dims, seed: 13);
+        ConvTestData.AssertClose(o.BackwardFilter(Cpu, c.Spec), ReferenceConv.BackwardFilter(o.X, o.Dy, c.Dims), $"ConvBackwardFilter {c}");
     }
 
     /// <summary>
@@ -100,24 +73,11 @@ public class ConvKernelTests
     [TestCaseSource(nameof(Cases))]
     public void ConvBackward_IsAdjointOfForward(Case c)
     {
-        var d = c.Dims;
-        var rng = new Random(14);
-        var x = ConvTestData.Random(rng, d.N * d.H * d.W * d.Cin);
-        var k = ConvTestData.Random(rng, d.KH * d.KW * d.GroupIn * d.Cout);
-        var dy = ConvTestData.Random(rng, d.N * d.OH * d.OW * d.Cout);
-        using var tx = ConvTestData.Upload(Cpu, x, d.N, d.H, d.W, d.Cin);
-        using var tk = ConvTestData.Upload(Cpu, k, d.KH, d.KW, d.GroupIn, d.Cout);
-        using var tdy = ConvTestData.Upload(Cpu, dy, d.N, d.OH, d.OW, d.Cout);
-        using var ty = ConvTestData.Garbage(Cpu, d.N, d.OH, d.OW, d.Cout);
-        using var tdx = ConvTestData.Garbage(Cpu, d.N, d.H, d.W, d.Cin);
-        using var tdk = ConvTestData.Garbage(Cpu, d.KH, d.KW, d.GroupIn, d.Cout);
+        var o = new Operands(c.Dims, seed: 14);
+        float[] y = o.Forward(Cpu, c.Spec), dx = o.BackwardData(Cpu, c.Spec), dk = o.BackwardFilter(Cpu, c.Spec);
 
-        Cpu.ConvForward(tx, tk, ty, c.Spec);
-        Cpu.ConvBackwardData(tdy, tk, tdx, c.Spec);
-        Cpu.ConvBackwardFilter(tx, tdy, tdk, c.Spec);
-
-        double yDy = ConvTestData.Dot(ty.ToArray(), dy), xDx = ConvTestData.Dot(tdx.ToArray(), x), kDk = ConvTestData.Dot(tdk.ToArray(), k);
-        double tolerance = 1e-5 * (1 + ConvTestData.Dot(ConvTestData.Abs(ty.ToArray()), ConvTestData.Abs(dy)));
+        double yDy = ConvTestData.Dot(y, o.Dy), xDx = ConvTestData.Dot(dx, o.X), kDk = ConvTestData.Dot(dk, o.K);
+        double tolerance = 1e-5 * (1 + ConvTestData.Dot(ConvTestData.Abs(y), ConvTestData.Abs(o.Dy)));
         Assert.That(xDx, Is.EqualTo(yDy).Within(tolerance), $"<x, dx> vs <y, dy> for {c}");
         Assert.That(kDk, Is.EqualTo(yDy).Within(tolerance), $"<K, dK> vs <y, dy> for {c}");
     }
@@ -132,97 +92,119 @@ public class ConvKernelTests
         var spec = ConvSpec.Create(h, w, kh, kw, (sh, sw), (1, 1), padding);
         var d = new ReferenceConv.Dims(n, h, w, cin, kh, kw, cout, spec);
         Assert.That((d.OH, d.OW), Is.EqualTo((oh, ow)), "test case geometry");
-        var rng = new Random(15);
-        var dy = ConvTestData.Random(rng, n * oh * ow * cout);
-        var k = ConvTestData.Random(rng, kh * kw * cin * cout);
-        using var tdy = ConvTestData.Upload(Cpu, dy, n, oh, ow, cout);
-        using var tk = ConvTestData.Upload(Cpu, k, kh, kw, cin, cout);
-        using var tdx = ConvTestData.Garbage(Cpu, n, h, w, cin);
-
-        Cpu.ConvBackwardData(tdy, tk, tdx, spec);
-
-        ConvTestData.AssertClose(tdx.ToArray(), ReferenceConv.BackwardData(dy, k, d), "transposed conv");
+        var o = new Operands(d, seed: 15);
+        ConvTestData.AssertClose(o.BackwardData(Cpu, spec), ReferenceConv.BackwardData(o.Dy, o.K, d), "transposed conv");
     }
 
     [Test]
     public void ConvKernels_ResultsDoNotDependOnThreadCount()
     {
         var c = Cases.Single(k => k.Name == "ManyBands_3x3_Same");
-        var d = c.Dims;
-        var rng = new Random(16);
-        var x = ConvTestData.Random(rng, d.N * d.H * d.W * d.Cin);
-        var k = ConvTestData.Random(rng, d.KH * d.KW * d.GroupIn * d.Cout);
-        var dy = ConvTestData.Random(rng, d.N * d.OH * d.OW * d.Cout);
-        float[][] Run(CpuBackend b)
+        var o = new Operands(c.Dims, seed: 16);
+
+        CpuBackend one = new(threads: 1), three = new(threads: 3);
+
+        Assert.That(o.Forward(three, c.Spec), Is.EqualTo(o.Forward(one, c.Spec)), "y");
+        Assert.That(o.BackwardData(three, c.Spec), Is.EqualTo(o.BackwardData(one, c.Spec)), "dx");
+        Assert.That(o.BackwardFilter(three, c.Spec), Is.EqualTo(o.BackwardFilter(one, c.Spec)), "dK");
+    }
+
+    public enum Kernel { Forward, BackwardData, BackwardFilter }
+
+    /// <summary>
+    /// Bad operands for a 3×3 valid convolution of 5×5 images, in the kernel's argument order
+    /// (Forward: x, K, y; BackwardData: dy, K, dx; BackwardFilter: x, dy, dK), and what the message must name.
+    /// </summary>
+    public static IEnumerable<TestCaseData> WrongShapes()
+    {
+        static TestCaseData Case(string name, Kernel kernel, int[] a, int[] b, int[] c, params string[] named) =>
+            new TestCaseData(kernel, a, b, c, named).SetName(name);
+
+        yield return Case("ConvForward_WrongInputChannels_NamesKernelAndX", Kernel.Forward,
+            [2, 5, 5, 3], [3, 3, 4, 8], [2, 3, 3, 8], "ConvForward", "(3, 3, 4, 8)", "(2, 5, 5, 3)");
+        yield return Case("ConvForward_WrongOutputSize_NamesExpectedAndActual", Kernel.Forward,
+            [2, 5, 5, 3], [3, 3, 3, 8], [2, 5, 5, 8], "(2, 3, 3, 8)", "(2, 5, 5, 8)");
+        yield return Case("ConvBackwardFilter_KernelOfRank3_Throws", Kernel.BackwardFilter,
+            [1, 5, 5, 3], [1, 3, 3, 8], [3, 3, 24], "ConvBackwardFilter", "(3, 3, 24)");
+        yield return Case("ConvBackwardData_DyNotMatchingDx_Throws", Kernel.BackwardData,
+            [1, 4, 4, 8], [3, 3, 3, 8], [1, 5, 5, 3], "(1, 4, 4, 8)", "(1, 3, 3, 8)");
+    }
+
+    [TestCaseSource(nameof(WrongShapes))]
+    public void ConvKernel_WrongShapes_ThrowNamingTheShapes(Kernel kernel, int[] a, int[] b, int[] c, string[] named)
+    {
+        using var ta = Tensor.Zeros(new Shape(a), backend: Cpu);
+        using var tb = Tensor.Zeros(new Shape(b), backend: Cpu);
+        using var tc = Tensor.Zeros(new Shape(c), backend: Cpu);
+        var spec = ConvSpec.Create(5, 5, 3, 3, (1, 1), (1, 1), Padding.Valid);
+        Action call = kernel switch
         {
-            using var tx = ConvTestData.Upload(b, x, d.N, d.H, d.W, d.Cin);
-            using var tk = ConvTestData.Upload(b, k, d.KH, d.KW, d.GroupIn, d.Cout);
-            using var tdy = ConvTestData.Upload(b, dy, d.N, d.OH, d.OW, d.Cout);
-            using var ty = ConvTestData.Garbage(b, d.N, d.OH, d.OW, d.Cout);
-            using var tdx = ConvTestData.Garbage(b, d.N, d.H, d.W, d.Cin);
-            using var tdk = ConvTestData.Garbage(b, d.KH, d.KW, d.GroupIn, d.Cout);
-            b.ConvForward(tx, tk, ty, c.Spec);
-            b.ConvBackwardData(tdy, tk, tdx, c.Spec);
-            b.ConvBackwardFilter(tx, tdy, tdk, c.Spec);
-            return [ty.ToArray(), tdx.ToArray(), tdk.ToArray()];
+            Kernel.Forward => () => Cpu.ConvForward(ta, tb, tc, spec),
+            Kernel.BackwardData => () => Cpu.ConvBackwardData(ta, tb, tc, spec),
+            _ => () => Cpu.ConvBackwardFilter(ta, tb, tc, spec),
+        };
+
+        var e = Assert.Throws<ShapeMismatchException>(call);
+
+        foreach (var part in named) Assert.That(e!.Message, Does.Contain(part));
+    }
+
+    /// <summary>
+    /// Seeded random x, K and dy for one convolution (float32 values held in double), and the
+    /// kernels run on them with NaN-filled destinations (so a cell a kernel skips shows).
+    /// </summary>
+    private sealed class Operands
+    {
+        private readonly ReferenceConv.Dims d;
+
+        public Operands(ReferenceConv.Dims dims, int seed)
+        {
+            d = dims;
+            var rng = new Random(seed);
+            X = ConvTestData.Random(rng, d.N * d.H * d.W * d.Cin);
+            K = ConvTestData.Random(rng, d.KH * d.KW * d.GroupIn * d.Cout);
+            Dy = ConvTestData.Random(rng, d.N * d.OH * d.OW * d.Cout);
         }
 
-        var one = Run(new CpuBackend(threads: 1));
-        var three = Run(new CpuBackend(threads: 3));
+        public double[] X { get; }
 
-        for (int i = 0; i < one.Length; i++) Assert.That(three[i], Is.EqualTo(one[i]), $"output {i}");
-    }
+        public double[] K { get; }
 
-    [Test]
-    public void ConvForward_WrongInputChannels_NamesKernelAndX()
-    {
-        using var x = Tensor.Zeros(new Shape(2, 5, 5, 3), backend: Cpu);
-        using var k = Tensor.Zeros(new Shape(3, 3, 4, 8), backend: Cpu);
-        using var y = Tensor.Zeros(new Shape(2, 3, 3, 8), backend: Cpu);
-        var spec = ConvSpec.Create(5, 5, 3, 3, (1, 1), (1, 1), Padding.Valid);
+        public double[] Dy { get; }
 
-        var e = Assert.Throws<ShapeMismatchException>(() => Cpu.ConvForward(x, k, y, spec));
+        /// <summary>y = conv(x, K).</summary>
+        public float[] Forward(IBackend backend, ConvSpec spec)
+        {
+            using var x = ConvTestData.Upload(backend, X, d.N, d.H, d.W, d.Cin);
+            using var k = UploadK(backend);
+            using var y = ConvTestData.Garbage(backend, d.N, d.OH, d.OW, d.Cout);
+            backend.ConvForward(x, k, y, spec);
+            return y.ToArray();
+        }
 
-        Assert.That(e!.Message, Does.Contain("ConvForward").And.Contain("(3, 3, 4, 8)").And.Contain("(2, 5, 5, 3)"));
-    }
+        /// <summary>dx from dy and K.</summary>
+        public float[] BackwardData(IBackend backend, ConvSpec spec)
+        {
+            using var dy = UploadDy(backend);
+            using var k = UploadK(backend);
+            using var dx = ConvTestData.Garbage(backend, d.N, d.H, d.W, d.Cin);
+            backend.ConvBackwardData(dy, k, dx, spec);
+            return dx.ToArray();
+        }
 
-    [Test]
-    public void ConvForward_WrongOutputSize_NamesExpectedAndActual()
-    {
-        using var x = Tensor.Zeros(new Shape(2, 5, 5, 3), backend: Cpu);
-        using var k = Tensor.Zeros(new Shape(3, 3, 3, 8), backend: Cpu);
-        using var y = Tensor.Zeros(new Shape(2, 5, 5, 8), backend: Cpu);
-        var spec = ConvSpec.Create(5, 5, 3, 3, (1, 1), (1, 1), Padding.Valid);
+        /// <summary>dK from x and dy.</summary>
+        public float[] BackwardFilter(IBackend backend, ConvSpec spec)
+        {
+            using var x = ConvTestData.Upload(backend, X, d.N, d.H, d.W, d.Cin);
+            using var dy = UploadDy(backend);
+            using var dk = ConvTestData.Garbage(backend, d.KH, d.KW, d.GroupIn, d.Cout);
+            backend.ConvBackwardFilter(x, dy, dk, spec);
+            return dk.ToArray();
+        }
 
-        var e = Assert.Throws<ShapeMismatchException>(() => Cpu.ConvForward(x, k, y, spec));
+        private Tensor UploadK(IBackend backend) => ConvTestData.Upload(backend, K, d.KH, d.KW, d.GroupIn, d.Cout);
 
-        Assert.That(e!.Message, Does.Contain("(2, 3, 3, 8)").And.Contain("(2, 5, 5, 8)"));
-    }
-
-    [Test]
-    public void ConvBackwardFilter_KernelOfRank3_Throws()
-    {
-        using var x = Tensor.Zeros(new Shape(1, 5, 5, 3), backend: Cpu);
-        using var dy = Tensor.Zeros(new Shape(1, 3, 3, 8), backend: Cpu);
-        using var dk = Tensor.Zeros(new Shape(3, 3, 24), backend: Cpu);
-        var spec = ConvSpec.Create(5, 5, 3, 3, (1, 1), (1, 1), Padding.Valid);
-
-        var e = Assert.Throws<ShapeMismatchException>(() => Cpu.ConvBackwardFilter(x, dy, dk, spec));
-
-        Assert.That(e!.Message, Does.Contain("ConvBackwardFilter").And.Contain("(3, 3, 24)"));
-    }
-
-    [Test]
-    public void ConvBackwardData_DyNotMatchingDx_Throws()
-    {
-        using var dy = Tensor.Zeros(new Shape(1, 4, 4, 8), backend: Cpu);
-        using var k = Tensor.Zeros(new Shape(3, 3, 3, 8), backend: Cpu);
-        using var dx = Tensor.Zeros(new Shape(1, 5, 5, 3), backend: Cpu);
-        var spec = ConvSpec.Create(5, 5, 3, 3, (1, 1), (1, 1), Padding.Valid);
-
-        var e = Assert.Throws<ShapeMismatchException>(() => Cpu.ConvBackwardData(dy, k, dx, spec));
-
-        Assert.That(e!.Message, Does.Contain("(1, 4, 4, 8)").And.Contain("(1, 3, 3, 8)"));
+        private Tensor UploadDy(IBackend backend) => ConvTestData.Upload(backend, Dy, d.N, d.OH, d.OW, d.Cout);
     }
 }
 
@@ -268,19 +250,6 @@ internal static class ConvTestData
     }
 
     /// <summary>|actual − expected| ≤ absolute + relative·|expected| everywhere; prints the first mismatches.</summary>
-    public static void AssertClose(float[] actual, double[] expected, string what, double absolute = 1e-4, double relative = 1e-4)
-    {
-        Assert.That(actual, Has.Length.EqualTo(expected.Length), $"{what}: length");
-        var failures = new List<string>();
-        int count = 0;
-        for (int i = 0; i < expected.Length; i++)
-        {
-            double e = expected[i], a = actual[i];
-            bool ok = double.IsNaN(e) ? double.IsNaN(a) : Math.Abs(a - e) <= absolute + relative * Math.Abs(e);
-            if (ok) continue;
-            count++;
-            if (failures.Count < 10) failures.Add($"[{i}] expected {e:R}, actual {a:R}");
-        }
-        Assert.That(count, Is.Zero, $"{what}: {count} of {expected.Length} values differ:\n{string.Join("\n", failures)}");
-    }
+    public static void AssertClose(float[] actual, double[] expected, string what, double absolute = 1e-4, double relative = 1e-4) =>
+        AllClose.Assert(actual, expected, absolute, relative, what);
 }

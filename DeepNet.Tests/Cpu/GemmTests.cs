@@ -265,14 +265,5 @@ public unsafe class GemmTests
     }
 
     /// <summary>Inputs are in [-1, 1]; float32 rounding grows with the depth k of each dot product.</summary>
-    private static void AssertClose(float[] actual, double[] expected, int k)
-    {
-        Assert.That(actual, Has.Length.EqualTo(expected.Length));
-        for (int i = 0; i < expected.Length; i++)
-        {
-            double tolerance = 1e-5 * (1 + k) + 1e-4 * Math.Abs(expected[i]);
-            if (!(Math.Abs(actual[i] - expected[i]) <= tolerance))
-                Assert.Fail($"element {i}: expected {expected[i]}, actual {actual[i]} (tolerance {tolerance:G3})");
-        }
-    }
+    private static void AssertClose(float[] actual, double[] expected, int k) => AllClose.Assert(actual, expected, 1e-5 * (1 + k), 1e-4, $"depth {k}");
 }

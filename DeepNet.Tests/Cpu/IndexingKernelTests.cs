@@ -195,13 +195,5 @@ public class IndexingKernelTests
     }
 
     // Float sums: absolute 1e-5 plus relative 1e-5 of the reference.
-    private static void AssertClose(double[] expected, double[] actual, string what)
-    {
-        Assert.That(actual.Length, Is.EqualTo(expected.Length), $"{what}: element count");
-        for (int i = 0; i < expected.Length; i++)
-        {
-            if (Math.Abs(expected[i] - actual[i]) > 1e-5 + 1e-5 * Math.Abs(expected[i]))
-                Assert.Fail($"{what}: element {i}: expected {expected[i]}, got {actual[i]}");
-        }
-    }
+    private static void AssertClose(double[] expected, double[] actual, string what) => AllClose.Assert(actual, expected, 1e-5, 1e-5, what);
 }

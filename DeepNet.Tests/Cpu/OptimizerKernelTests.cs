@@ -172,12 +172,5 @@ public class OptimizerKernelTests
     private static float[] ToFloats(double[] v) => v.Select(x => (float)x).ToArray();
 
     // Tolerance 1e-6 absolute plus 1e-6 relative to the float64 reference.
-    private static void AssertClose(double[] expected, float[] actual, string what)
-    {
-        for (int i = 0; i < expected.Length; i++)
-        {
-            if (!(Math.Abs(expected[i] - actual[i]) <= 1e-6 + 1e-6 * Math.Abs(expected[i])))
-                Assert.Fail($"{what}: element {i}: expected {expected[i]:R}, got {actual[i]:R}");
-        }
-    }
+    private static void AssertClose(double[] expected, float[] actual, string what) => AllClose.Assert(actual, expected, 1e-6, 1e-6, what);
 }

@@ -13,21 +13,6 @@ namespace DeepNet.Tests.OpTests;
 /// </summary>
 public class RecurrenceTests
 {
-    /// <summary>A 0/1 (batch, steps) mask: sample 0 masked at its first two steps, sample 1 in the middle and at the end, the rest kept.</summary>
-    private static double[] MakeMask(int batch, int steps)
-    {
-        var m = new double[batch * steps];
-        for (int b = 0; b < batch; b++)
-        {
-            for (int t = 0; t < steps; t++)
-            {
-                bool masked = (b % 3) switch { 0 => t < 2, 1 => t == steps / 2 || t == steps - 1, _ => false };
-                m[b * steps + t] = masked ? 0 : 1;
-            }
-        }
-        return m;
-    }
-
     /// <summary>The op under test: outputs (flattened per sample) then each final state, side by side per sample.</summary>
     private static Tensor RunOp(Kind kind, Tensor[] x, int batch, bool withInitial, Tensor? mask, bool goBackwards, bool returnSequences)
     {

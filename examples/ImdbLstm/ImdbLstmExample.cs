@@ -1,6 +1,6 @@
 using System.CommandLine;
 using DeepNet;
-using DeepNet.Backends;
+using DeepNet.Examples;
 using DeepNet.Keras;
 using DeepNet.Keras.Datasets;
 using DeepNet.Keras.Layers;
@@ -54,19 +54,11 @@ public static class ImdbLstmExample
         output ??= Console.Out;
         errors ??= Console.Error;
         var dataOption = new Option<string?>("--data") { Description = $"Folder with {Imdb.ConvertedFileName} (Keras's imdb.npz converted to int32 arrays); default: Keras's cache ~/.keras/datasets." };
-        var epochsOption = new Option<int>("--epochs") { Description = "Epochs to train.", DefaultValueFactory = _ => 15 };
-        var seedOption = new Option<int?>("--seed") { Description = "Global random seed (keras.utils.set_random_seed)." };
-        var batchOption = new Option<int>("--batch-size") { Description = "Batch size.", DefaultValueFactory = _ => 32 };
-        var backendOption = new Option<string>("--backend") { Description = "cpu, cuda or auto.", DefaultValueFactory = _ => "auto" };
-
-        var root = new RootCommand("IMDB sentiment: Embedding 20000×128, LSTM 128 (dropout 0.2, recurrent dropout 0.2), Dense 1 sigmoid; Adam; batch 32.")
-        {
-            dataOption, epochsOption, seedOption, batchOption, backendOption,
-        };
+        var options = new ExampleOptions(epochs: 15, batchSize: 32);
+        var root = options.Command("IMDB sentiment: Embedding 20000×128, LSTM 128 (dropout 0.2, recurrent dropout 0.2), Dense 1 sigmoid; Adam; batch 32.", dataOption);
         root.SetAction(parse =>
         {
-            Backend.Use(parse.GetValue(backendOption)!);
-            if (parse.GetValue(seedOption) is int seed) KerasRandom.SetSeed(seed);
+            options.Apply(parse);
             output.WriteLine("Loading data...");
             var data = Imdb.LoadForExample(parse.GetValue(dataOption), MaxFeatures, errors);
             if (data is null) return 2;
@@ -87,8 +79,8 @@ public static class ImdbLstmExample
             model.Summary();
 
             output.WriteLine("Train...");
-            model.Fit(xTrain, yTrain, batchSize: parse.GetValue(batchOption), epochs: parse.GetValue(epochsOption), verbose: 1, validationData: (xTest, yTest));
-            var score = model.Evaluate(xTest, yTest, batchSize: parse.GetValue(batchOption), verbose: 0);
+            model.Fit(xTrain, yTrain, batchSize: parse.GetValue(options.BatchSize), epochs: parse.GetValue(options.Epochs), verbose: 1, validationData: (xTest, yTest));
+            var score = model.Evaluate(xTest, yTest, batchSize: parse.GetValue(options.BatchSize), verbose: 0);
             output.WriteLine($"test_loss: {score["loss"]:F4} - test_accuracy: {score["accuracy"]:F4}");
             return 0;
         });

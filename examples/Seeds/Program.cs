@@ -2,27 +2,18 @@
 // trained on data it generates: 1000 samples of 100 features, 10 classes.
 using System.CommandLine;
 using DeepNet;
-using DeepNet.Backends;
+using DeepNet.Examples;
 using DeepNet.Keras;
 using DeepNet.Keras.Layers;
-using DeepNet.Keras.Utils;
 
-var epochsOption = new Option<int>("--epochs") { Description = "Epochs to train.", DefaultValueFactory = _ => 5 };
-var seedOption = new Option<int?>("--seed") { Description = "Global random seed (keras.utils.set_random_seed)." };
-var batchOption = new Option<int>("--batch-size") { Description = "Batch size.", DefaultValueFactory = _ => 32 };
-var backendOption = new Option<string>("--backend") { Description = "cpu, cuda or auto.", DefaultValueFactory = _ => "auto" };
+var options = new ExampleOptions(epochs: 5, batchSize: 32);
 var dataOption = new Option<string?>("--data") { Description = "Unused: this example generates its data." };
 var trainSamplesOption = new Option<int>("--train-samples") { Description = "Generated training samples.", DefaultValueFactory = _ => 1000 };
-
-var root = new RootCommand("Keras Sequential snippet: Dense(64, input_dim=100), relu, Dense(10), softmax; SGD; categorical crossentropy.")
-{
-    epochsOption, seedOption, batchOption, backendOption, dataOption, trainSamplesOption,
-};
+var root = options.Command("Keras Sequential snippet: Dense(64, input_dim=100), relu, Dense(10), softmax; SGD; categorical crossentropy.",
+    dataOption, trainSamplesOption);
 root.SetAction(parse =>
 {
-    Backend.Use(parse.GetValue(backendOption)!);
-    int seed = parse.GetValue(seedOption) ?? 1;
-    KerasRandom.SetSeed(seed);
+    int seed = options.Apply(parse, defaultSeed: 1);
     int n = parse.GetValue(trainSamplesOption);
     var (x, y) = Generate(n, seed);
     var (xTest, yTest) = Generate(Math.Max(n / 5, 1), seed + 1);
@@ -33,7 +24,7 @@ root.SetAction(parse =>
     model.Add(new Dense(10));
     model.Add(new Activation("softmax"));
     model.Compile(loss: "categorical_crossentropy", optimizer: "sgd", metrics: ["accuracy"]);
-    model.Fit(x, y, epochs: parse.GetValue(epochsOption), batchSize: parse.GetValue(batchOption));
+    model.Fit(x, y, epochs: parse.GetValue(options.Epochs), batchSize: parse.GetValue(options.BatchSize));
 
     var score = model.Evaluate(xTest, yTest, verbose: 0);
     Console.WriteLine($"test_loss: {score["loss"]:F4} - test_accuracy: {score["accuracy"]:F4}");

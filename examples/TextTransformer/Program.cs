@@ -6,30 +6,21 @@
 // pools per-position features without attention cannot do.
 using System.CommandLine;
 using DeepNet;
-using DeepNet.Backends;
+using DeepNet.Examples;
 using DeepNet.Keras;
 using DeepNet.Keras.Layers;
 using DeepNet.Keras.Optimizers;
-using DeepNet.Keras.Utils;
 
 const int vocabulary = 8, length = 8, embedDim = 32, numHeads = 2, ffDim = 64;
 
-var epochsOption = new Option<int>("--epochs") { Description = "Epochs to train.", DefaultValueFactory = _ => 10 };
-var seedOption = new Option<int?>("--seed") { Description = "Global random seed (keras.utils.set_random_seed); also seeds the generated data." };
-var batchOption = new Option<int>("--batch-size") { Description = "Batch size.", DefaultValueFactory = _ => 32 };
-var backendOption = new Option<string>("--backend") { Description = "cpu, cuda or auto.", DefaultValueFactory = _ => "auto" };
+var options = new ExampleOptions(epochs: 10, batchSize: 32, seedAlso: "also seeds the generated data");
 var trainSamplesOption = new Option<int>("--train-samples") { Description = "Generated training sequences.", DefaultValueFactory = _ => 4000 };
 var testSamplesOption = new Option<int>("--test-samples") { Description = "Generated test sequences.", DefaultValueFactory = _ => 1000 };
-
-var root = new RootCommand("Tiny Transformer: TokenAndPositionEmbedding, MultiHeadAttention encoder block, GlobalAveragePooling1D, Dense softmax; Adam.")
-{
-    epochsOption, seedOption, batchOption, backendOption, trainSamplesOption, testSamplesOption,
-};
+var root = options.Command("Tiny Transformer: TokenAndPositionEmbedding, MultiHeadAttention encoder block, GlobalAveragePooling1D, Dense softmax; Adam.",
+    trainSamplesOption, testSamplesOption);
 root.SetAction(parse =>
 {
-    Backend.Use(parse.GetValue(backendOption)!);
-    int seed = parse.GetValue(seedOption) ?? 1;
-    KerasRandom.SetSeed(seed);
+    int seed = options.Apply(parse, defaultSeed: 1);
     var (xTrain, yTrain) = Generate(parse.GetValue(trainSamplesOption), seed);
     var (xTest, yTest) = Generate(parse.GetValue(testSamplesOption), seed + 1000);
     Console.WriteLine($"{xTrain.Shape[0]} train sequences");
@@ -51,7 +42,7 @@ root.SetAction(parse =>
     model.Summary();
 
     model.Compile(loss: "sparse_categorical_crossentropy", optimizer: new Adam(), metrics: ["accuracy"]);
-    model.Fit(xTrain, yTrain, batchSize: parse.GetValue(batchOption), epochs: parse.GetValue(epochsOption), verbose: 2, validationData: (xTest, yTest));
+    model.Fit(xTrain, yTrain, batchSize: parse.GetValue(options.BatchSize), epochs: parse.GetValue(options.Epochs), verbose: 2, validationData: (xTest, yTest));
     var score = model.Evaluate(xTest, yTest, verbose: 0);
     Console.WriteLine($"test_loss: {score["loss"]:F4} - test_accuracy: {score["accuracy"]:F4}");
     return 0;

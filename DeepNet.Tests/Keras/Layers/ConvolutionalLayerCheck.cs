@@ -52,31 +52,15 @@ internal static class ConvolutionalLayerCheck
         }
         GradientCheck.AssertClose($"{name} forward", expected, actual, tolerance);
 
-        GradientCheck.AssertClose($"{name} gradient of the input", Numeric(x64, () => Dot(mix, reference(x64, w64)), step), gradients[0], tolerance);
+        GradientCheck.AssertClose($"{name} gradient of the input", FiniteDifferences.Gradient(x64, () => Dot(mix, reference(x64, w64)), step), gradients[0], tolerance);
         for (int k = 0; k < trainable.Length; k++)
         {
             var wk = w64[trainable[k]];
-            GradientCheck.AssertClose($"{name} gradient of {weights[trainable[k]].Path}", Numeric(wk, () => Dot(mix, reference(x64, w64)), step), gradients[k + 1], tolerance);
+            GradientCheck.AssertClose($"{name} gradient of {weights[trainable[k]].Path}", FiniteDifferences.Gradient(wk, () => Dot(mix, reference(x64, w64)), step), gradients[k + 1], tolerance);
         }
     }
 
     private static double[] Round(double[] v) => Array.ConvertAll(v, e => (double)(float)e);
-
-    private static double[] Numeric(double[] values, Func<double> loss, double step)
-    {
-        var g = new double[values.Length];
-        for (int j = 0; j < values.Length; j++)
-        {
-            double saved = values[j];
-            values[j] = saved + step;
-            double plus = loss();
-            values[j] = saved - step;
-            double minus = loss();
-            values[j] = saved;
-            g[j] = (plus - minus) / (2 * step);
-        }
-        return g;
-    }
 
     private static double Dot(double[] a, double[] b)
     {

@@ -1,8 +1,8 @@
 using DeepNet.Keras;
-using DeepNet.Keras.Datasets;
 using DeepNet.Keras.Layers;
 using DeepNet.Keras.Optimizers;
 using DeepNet.Keras.Utils;
+using DeepNet.Tests.Keras.Datasets;
 
 namespace DeepNet.Tests.Keras.Layers;
 
@@ -17,18 +17,9 @@ public class ConvolutionalMnistCnnTests
     [Test]
     public void MnistCnn_ThreeEpochs_ReachesTestAccuracy097()
     {
-        string dir = TestPaths.SharedFile("datasets", "mnist");
-        if (!File.Exists(Path.Combine(dir, "t10k-images-idx3-ubyte.gz")) && !File.Exists(Path.Combine(dir, "t10k-images-idx3-ubyte")))
-            Assert.Ignore($"MNIST t10k files not found in {dir}.");
+        var (xTrain, yTrain, xTest, yTest) = SharedMnistSplit.Load(28, 28, 1);
         KerasSession.ClearSession();
         KerasRandom.SetSeed(1);
-        var t10k = Mnist.LoadTestOnly(dir);
-        const int train = 8000;
-        int test = t10k.Count - train;
-        var xTrain = Tensor.FromArray(Mnist.ToFloatRows(t10k, 0, train), new Shape(train, 28, 28, 1));
-        var yTrain = Tensor.FromArray(Mnist.ToOneHot(t10k, 0, train), new Shape(train, 10));
-        var xTest = Tensor.FromArray(Mnist.ToFloatRows(t10k, train, test), new Shape(test, 28, 28, 1));
-        var yTest = Tensor.FromArray(Mnist.ToOneHot(t10k, train, test), new Shape(test, 10));
 
         var model = new Sequential();
         model.Add(new Conv2D(32, [3, 3], activation: "relu") { InputShape = [28, 28, 1] });

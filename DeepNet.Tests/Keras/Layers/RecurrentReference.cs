@@ -22,6 +22,21 @@ public static class RecurrentReference
 
     public static double HardSigmoidKeras3(double x) => Math.Clamp(x + 3, 0, 6) / 6;
 
+    /// <summary>A 0/1 (batch, steps) mask: sample 0 masked at its first two steps, sample 1 in the middle and at the end, the rest kept.</summary>
+    public static double[] MakeMask(int batch, int steps)
+    {
+        var m = new double[batch * steps];
+        for (int b = 0; b < batch; b++)
+        {
+            for (int t = 0; t < steps; t++)
+            {
+                bool masked = (b % 3) switch { 0 => t < 2, 1 => t == steps / 2 || t == steps - 1, _ => false };
+                m[b * steps + t] = masked ? 0 : 1;
+            }
+        }
+        return m;
+    }
+
     /// <summary>
     /// Runs the layer. x is (batch, time, features), mask (batch, time) or null, kernel
     /// (features, gates·u), recurrent (u, gates·u), bias as Keras stores it (or null), initial

@@ -28,21 +28,6 @@ public class RecurrentTests
 
     private static double[] ToDouble(float[] v) => v.Select(f => (double)f).ToArray();
 
-    /// <summary>A 0/1 mask with masked steps at the start of row 0, in the middle of row 1, none in row 2.</summary>
-    private static double[] MakeMask(int batch, int steps)
-    {
-        var m = new double[batch * steps];
-        for (int b = 0; b < batch; b++)
-        {
-            for (int t = 0; t < steps; t++)
-            {
-                bool masked = (b % 3) switch { 0 => t < 2, 1 => t == steps / 2 || t == steps - 1, _ => false };
-                m[b * steps + t] = masked ? 0 : 1;
-            }
-        }
-        return m;
-    }
-
     // The same layer, float32 forward and tape gradients vs float64 reference and central differences.
     [TestCase(Kind.SimpleRnn, false, false, true, 2)]
     [TestCase(Kind.SimpleRnn, true, true, false, 3)]
@@ -127,16 +112,7 @@ public class RecurrentTests
         string[] names = ["inputs", "kernel", "recurrent_kernel", "bias"];
         for (int p = 0; p < parameters.Length; p++)
         {
-            var numeric = new double[parameters[p].Length];
-            for (int i = 0; i < numeric.Length; i++)
-            {
-                var plus = parameters.Select(a => (double[])a.Clone()).ToArray();
-                var minus = parameters.Select(a => (double[])a.Clone()).ToArray();
-                const double h = 1e-6;
-                plus[p][i] += h;
-                minus[p][i] -= h;
-                numeric[i] = (Loss(plus[0], plus[1], plus[2], plus[3]) - Loss(minus[0], minus[1], minus[2], minus[3])) / (2 * h);
-            }
+            var numeric = FiniteDifferences.Gradient(parameters[p], () => Loss(x, kernel, recurrent, bias), step: 1e-6);
             Assert.That(grads[p].Shape.Size, Is.EqualTo(numeric.Length), names[p]);
             try
             {

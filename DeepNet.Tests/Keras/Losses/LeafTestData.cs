@@ -57,18 +57,8 @@ internal static class LeafTestData
     public static Tensor IntTensor(int[] values, params int[] shape) => DeepNet.Tensor.FromArray(values, new Shape(shape));
 
     /// <summary>Asserts |actual − expected| ≤ abs + rel·|expected| element by element, printing the first failures.</summary>
-    public static void AssertClose(float[] actual, double[] expected, double abs = 1e-5, double rel = 1e-4, string what = "")
-    {
-        Assert.That(actual, Has.Length.EqualTo(expected.Length), $"{what}: length");
-        var failures = new List<string>();
-        for (int i = 0; i < expected.Length && failures.Count < 10; i++)
-        {
-            double tolerance = abs + rel * Math.Abs(expected[i]);
-            if (!(Math.Abs(actual[i] - expected[i]) <= tolerance))
-                failures.Add($"[{i}] expected {expected[i]:R}, actual {actual[i]:R}");
-        }
-        Assert.That(failures, Is.Empty, $"{what}: {string.Join("; ", failures)}");
-    }
+    public static void AssertClose(float[] actual, double[] expected, double abs = 1e-5, double rel = 1e-4, string what = "") =>
+        AllClose.Assert(actual, expected, abs, rel, what);
 
     public static void AssertClose(double actual, double expected, double abs = 1e-5, double rel = 1e-4, string what = "")
     {

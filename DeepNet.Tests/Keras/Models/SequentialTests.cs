@@ -52,19 +52,25 @@ public class SequentialTests
     [Test]
     public void Weights_FollowTheLayerOrder_HoweverTheModelWasBuilt()
     {
-        // Keras's get_weights(): each layer's kernel then bias, first layer first.
+        // Keras's get_weights(): each layer's kernel then bias, first layer first, whether the input
+        // shape came with the first layer (inputDim or InputShape, added or listed) or with the first call.
         var expected = new[] { new Shape(5, 4), new Shape(4), new Shape(4, 3), new Shape(3), new Shape(3, 2), new Shape(2) };
         var added = new Sequential();
         added.Add(new Dense(4, inputDim: 5));
         added.Add(new Dropout(0.5f));
         added.Add(new Dense(3));
         added.Add(new Dense(2));
+        var addedWithInputShape = new Sequential();
+        addedWithInputShape.Add(new Dense(4) { InputShape = [5] });
+        addedWithInputShape.Add(new Dense(3));
+        addedWithInputShape.Add(new Dense(2));
         var listed = new Sequential([new Dense(4, inputDim: 5), new Dropout(0.5f), new Dense(3), new Dense(2)]);
         var deferred = new Sequential([new Dense(4), new Dropout(0.5f), new Dense(3), new Dense(2)]);
         using var x = Tensor.Zeros(new Shape(1, 5));
         deferred.Apply(x).Dispose();
-        foreach (var model in new[] { added, listed, deferred })
+        foreach (var model in new[] { added, addedWithInputShape, listed, deferred })
         {
+            Assert.That(model.Weights.Select(w => w.Shape), Is.EqualTo(expected), model.Name);
             Assert.That(model.GetWeights().Select(w => w.Shape), Is.EqualTo(expected), model.Name);
             Assert.That(model.Weights.Select(w => w.Path.Split('/')[0]),
                 Is.EqualTo(model.Layers.Where(l => l.Weights.Count > 0).SelectMany(l => new[] { l.Name, l.Name })), model.Name);

@@ -49,14 +49,6 @@ internal static class OptimizerTestProblem
         for (int s = 0; s < expected.Count; s++) AssertClose(expected[s], actual[s], $"step {s + 1}", tolerance);
     }
 
-    public static void AssertClose(double[] expected, float[] actual, string what, double tolerance = 1e-6)
-    {
-        Assert.That(actual.Length, Is.EqualTo(expected.Length), $"{what}: length");
-        for (int i = 0; i < expected.Length; i++)
-        {
-            double error = Math.Abs(actual[i] - expected[i]);
-            if (!(error <= tolerance + tolerance * Math.Abs(expected[i])))
-                Assert.Fail($"{what}, index {i}: expected {expected[i]:R}, actual {actual[i]:R} (error {error:E2}).");
-        }
-    }
+    public static void AssertClose(double[] expected, float[] actual, string what, double tolerance = 1e-6) =>
+        AllClose.Assert(actual, expected, tolerance, tolerance, what);
 }

@@ -84,6 +84,24 @@ public class SavingRoundTripTests
         return model;
     }
 
+    /// <summary>The MLP, with its weights saved to <paramref name="file"/> in the temporary folder.</summary>
+    private (Sequential Model, string Path) MlpWithSavedWeights(string file)
+    {
+        var model = SequentialMlp();
+        string path = Temp(file);
+        model.SaveWeights(path);
+        return (model, path);
+    }
+
+    /// <summary>A model named "other" taking the MLP's 6 features through <paramref name="layers"/>.</summary>
+    private static Sequential OtherModel(params Layer[] layers)
+    {
+        var other = new Sequential(name: "other");
+        other.Add(KerasApi.Input([6]));
+        foreach (var layer in layers) other.Add(layer);
+        return other;
+    }
+
     private static Tensor[] Inputs(Model model, int seed) =>
         model.Inputs.Select((t, i) => KerasTestUtil.Random(seed + i, [3, .. t.Shape.SampleDims()])).ToArray();
 
@@ -169,14 +187,9 @@ public class SavingRoundTripTests
     [Test]
     public void LoadWeights_ShapeMismatch_ThrowsNamingPathAndShapesAndLeavesModelUntouched()
     {
-        var model = SequentialMlp();
-        string path = Temp("w.h5");
-        model.SaveWeights(path);
-        var other = new Sequential(name: "other");
-        other.Add(KerasApi.Input([6]));
-        other.Add(new Dense(8, activation: "relu", name: "hidden"));
-        other.Add(new BatchNormalization(name: "norm"));
-        other.Add(new Dense(4, name: "probs")); // 4 units instead of 3
+        var (_, path) = MlpWithSavedWeights("w.h5");
+        var other = OtherModel(new Dense(8, activation: "relu", name: "hidden"), new BatchNormalization(name: "norm"),
+            new Dense(4, name: "probs")); // 4 units instead of 3
         var before = other.GetWeightArrays();
         var e = Assert.Throws<KerasFileException>(() => other.LoadWeights(path))!;
         Assert.That(e.Message, Does.Contain(path).And.Contain("probs").And.Contain("(8, 4)").And.Contain("(8, 3)"));
@@ -187,14 +200,8 @@ public class SavingRoundTripTests
     [Test]
     public void LoadWeights_SkipMismatch_LoadsTheLayersThatFit()
     {
-        var model = SequentialMlp();
-        string path = Temp("w.h5");
-        model.SaveWeights(path);
-        var other = new Sequential(name: "other");
-        other.Add(KerasApi.Input([6]));
-        other.Add(new Dense(8, activation: "relu", name: "hidden"));
-        other.Add(new BatchNormalization(name: "norm"));
-        other.Add(new Dense(4, name: "probs"));
+        var (model, path) = MlpWithSavedWeights("w.h5");
+        var other = OtherModel(new Dense(8, activation: "relu", name: "hidden"), new BatchNormalization(name: "norm"), new Dense(4, name: "probs"));
         var probsBefore = other.Layers[2].GetWeightArrays();
         other.LoadWeights(path, skipMismatch: true);
         Assert.That(other.Layers[0].GetWeightArrays()[0], Is.EqualTo(model.Layers[0].GetWeightArrays()[0]));
@@ -204,13 +211,8 @@ public class SavingRoundTripTests
     [Test]
     public void LoadWeights_ByName_FillsLayersWithTheSameNameOnly()
     {
-        var model = SequentialMlp();
-        string path = Temp("w.h5");
-        model.SaveWeights(path);
-        var other = new Sequential(name: "other");
-        other.Add(KerasApi.Input([6]));
-        other.Add(new Dense(8, activation: "relu", name: "hidden"));
-        other.Add(new Dense(5, name: "new_head"));
+        var (model, path) = MlpWithSavedWeights("w.h5");
+        var other = OtherModel(new Dense(8, activation: "relu", name: "hidden"), new Dense(5, name: "new_head"));
         var headBefore = other.Layers[1].GetWeightArrays();
         other.LoadWeights(path, byName: true);
         Assert.That(other.Layers[0].GetWeightArrays()[0], Is.EqualTo(model.Layers[0].GetWeightArrays()[0]));
@@ -220,21 +222,15 @@ public class SavingRoundTripTests
     [Test]
     public void LoadWeights_ByNameOnWeightsH5_IsRejectedAsInKeras()
     {
-        var model = SequentialMlp();
-        string path = Temp("w.weights.h5");
-        model.SaveWeights(path);
+        var (model, path) = MlpWithSavedWeights("w.weights.h5");
         Assert.Throws<ArgumentException>(() => model.LoadWeights(path, byName: true));
     }
 
     [Test]
     public void LoadWeights_LayerCountMismatch_ThrowsListingBothSides()
     {
-        var model = SequentialMlp();
-        string path = Temp("w.h5");
-        model.SaveWeights(path);
-        var other = new Sequential(name: "other");
-        other.Add(KerasApi.Input([6]));
-        other.Add(new Dense(8, name: "only"));
+        var (_, path) = MlpWithSavedWeights("w.h5");
+        var other = OtherModel(new Dense(8, name: "only"));
         var e = Assert.Throws<KerasFileException>(() => other.LoadWeights(path))!;
         Assert.That(e.Message, Does.Contain("layer count mismatch").And.Contain("only").And.Contain("hidden"));
     }
