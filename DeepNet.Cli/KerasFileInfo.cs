@@ -72,8 +72,9 @@ public sealed record KerasFileInfo(string Path, KerasFileFormat Format, string? 
     private static KerasFileInfo ReadHdf5(string path, IH5Group root)
     {
         string where = $"{path}:/";
-        string? version = H5Strings.ReadString(root, "keras_version", where);
-        string? backend = H5Strings.ReadString(root, "backend", where);
+        long length = new FileInfo(path).Length;
+        string? version = H5Strings.ReadString(root, "keras_version", where, length);
+        string? backend = H5Strings.ReadString(root, "backend", where, length);
         if (root.AttributeExists("model_config"))
         {
             return new KerasFileInfo(path, KerasFileFormat.LegacyH5Model, version, backend,
