@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using DeepNet.Keras;
 using DeepNet.Keras.Layers;
 using DeepNet.Keras.Saving;
@@ -36,37 +35,6 @@ public class LegacyConversionTests
 
     private sealed record StoredLayer(string Name, StoredWeight[] Weights);
 
-    private static readonly Lazy<string?> s_python = new(() =>
-    {
-        foreach (var candidate in new[] { "/usr/bin/python3", "python3" })
-        {
-            try
-            {
-                if (Run(candidate, "-c \"import h5py, numpy\"").Code == 0) return candidate;
-            }
-            catch (System.ComponentModel.Win32Exception)
-            {
-                // not installed
-            }
-        }
-        return null;
-    });
-
-    private static (int Code, string Stderr) Run(string exe, string arguments)
-    {
-        var info = new ProcessStartInfo(exe, arguments) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        using var p = Process.Start(info)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(60_000))
-        {
-            p.Kill();
-            throw new TimeoutException($"{exe} {arguments} did not finish in 60 s.");
-        }
-        _ = stdout.Result;
-        return (p.ExitCode, stderr.Result);
-    }
-
     // Writes the legacy tree as Keras 2's hdf5_format does: byte-string attributes, one group per
     // layer with weight_names, datasets at the (slash-containing) weight names.
     private const string WriterScript = """
@@ -93,8 +61,6 @@ public class LegacyConversionTests
 
     private string WriteH5(string name, StoredLayer[] layers, string? kerasVersion, JObject? modelConfig = null)
     {
-        var python = s_python.Value;
-        if (python is null) Assert.Ignore("No python with h5py and numpy found (install python3-h5py); the legacy conversion files cannot be written.");
         string path = Path.Combine(_dir, name);
         var spec = new JObject
         {
@@ -113,11 +79,8 @@ public class LegacyConversionTests
             })),
         };
         string specPath = Path.Combine(_dir, name + ".json");
-        string scriptPath = Path.Combine(_dir, "write_legacy.py");
         File.WriteAllText(specPath, spec.ToString());
-        File.WriteAllText(scriptPath, WriterScript);
-        var (code, stderr) = Run(python!, $"\"{scriptPath}\" \"{specPath}\"");
-        Assert.That(code, Is.EqualTo(0), $"h5py could not write {path}: {stderr}");
+        H5Py.RunScript(_dir, WriterScript, specPath);
         return path;
     }
 
