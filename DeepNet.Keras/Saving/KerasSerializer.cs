@@ -173,6 +173,7 @@ public static class KerasSerializer
             {
                 if (CustomObjectScope.LayerFactory(className) is null && !LayerRegistry.IsRegistered(className))
                     (className, config) = LegacyConversions.ConvertLayerConfig(className, config);
+                LegacyConversions.ConvertWrapped(config);
                 return CustomObjectScope.LayerFactory(className) is { } custom ? custom(config) : LayerRegistry.Create(className, config);
             }
             catch (Exception e) when (e is ArgumentException or InvalidOperationException or NotSupportedException or FormatException

@@ -52,6 +52,26 @@ internal static class LegacyConversions
         return ("LSTM", config);
     }
 
+    /// <summary>
+    /// Converts cuDNN layers wrapped inside <paramref name="config"/> (a Bidirectional's
+    /// <c>layer</c>/<c>backward_layer</c>, a TimeDistributed's <c>layer</c>), in place.
+    /// </summary>
+    public static void ConvertWrapped(JObject config, int depth = 0)
+    {
+        if (depth > 16) return;
+        foreach (var key in new[] { "layer", "backward_layer" })
+        {
+            if (config[key] is not JObject { } envelope || envelope["config"] is not JObject inner) continue;
+            if (envelope["class_name"] is JValue { Type: JTokenType.String } name && IsConvertedClass((string)name!))
+            {
+                var (className, converted) = ConvertLayerConfig((string)name!, inner);
+                envelope["class_name"] = className;
+                envelope["config"] = converted;
+            }
+            ConvertWrapped((JObject)envelope["config"]!, depth + 1);
+        }
+    }
+
     // ---- weights -------------------------------------------------------------------------------
 
     /// <summary>

@@ -288,6 +288,48 @@ public class LegacyConversionTests
     }
 
     [Test]
+    public void LoadModel_Keras2BidirectionalCudnnLstm_ConvertsBothDirections()
+    {
+        const int batch = 2, time = 3, inDim = 2, units = 3;
+        var fk = Weight("bidirectional/forward_cu_dnnlstm/kernel:0", 81, inDim, 4 * units);
+        var fr = Weight("bidirectional/forward_cu_dnnlstm/recurrent_kernel:0", 82, units, 4 * units);
+        var fb = Weight("bidirectional/forward_cu_dnnlstm/bias:0", 83, 8 * units);
+        var bk = Weight("bidirectional/backward_cu_dnnlstm/kernel:0", 84, inDim, 4 * units);
+        var br = Weight("bidirectional/backward_cu_dnnlstm/recurrent_kernel:0", 85, units, 4 * units);
+        var bb = Weight("bidirectional/backward_cu_dnnlstm/bias:0", 86, 8 * units);
+        // The whole Keras 2 model: Bidirectional(CuDNNLSTM) (the inner layer converts as well).
+        var inner = CudnnConfig("CuDNNLSTM", "cu_dnnlstm", units);
+        ((JObject)inner["config"]!)["return_sequences"] = false;
+        var wrapper = new JObject
+        {
+            ["class_name"] = "Bidirectional",
+            ["config"] = new JObject { ["name"] = "bidirectional", ["trainable"] = true, ["dtype"] = "float32", ["layer"] = inner, ["merge_mode"] = "concat" },
+        };
+        string path = WriteH5("cudnn_bidirectional.h5", [new StoredLayer("bidirectional", [fk, fr, fb, bk, br, bb])], "2.4.0",
+            Keras2Sequential(time, inDim, wrapper));
+
+        var model = KerasModels.LoadModel(path);
+
+        var x = Values(87, batch * time * inDim, scale: 1.0);
+        var reversed = new double[x.Length];
+        for (int b = 0; b < batch; b++)
+        {
+            for (int t = 0; t < time; t++) Array.Copy(x, (b * time + t) * inDim, reversed, (b * time + time - 1 - t) * inDim, inDim);
+        }
+        var forward = CudnnLstmReference(x, batch, time, inDim, units, fk, fr, fb);
+        var backward = CudnnLstmReference(reversed, batch, time, inDim, units, bk, br, bb);
+        // merge_mode concat of each direction's last state
+        var want = new double[batch * 2 * units];
+        for (int b = 0; b < batch; b++)
+        {
+            Array.Copy(forward, (b * time + time - 1) * units, want, b * 2 * units, units);
+            Array.Copy(backward, (b * time + time - 1) * units, want, b * 2 * units + units, units);
+        }
+        var got = model.Predict(Input(x, batch, time, inDim)).ToArray();
+        KerasTestUtil.AssertClose(got, want, atol: 1e-5, rtol: 0);
+    }
+
+    [Test]
     public void LoadWeights_CudnnGruWeightsIntoResetBeforeGru_ThrowsNamingBothKindsAndLeavesModelUntouched()
     {
         const int inDim = 2, units = 3;
