@@ -20,6 +20,8 @@ public partial class Model
     private float[]? _lossWeights;
     private IReadOnlyList<KerasRef<Metric>> _metricSpecs = Array.Empty<KerasRef<Metric>>();
     private Metric[][]? _metrics;
+    private IReadOnlyList<KerasRef<Metric>> _weightedMetricSpecs = Array.Empty<KerasRef<Metric>>();
+    private Metric[][]? _weightedMetrics;
     private readonly object _trainLock = new();
 
     /// <summary>The optimizer given to <see cref="Compile"/>, or null before.</summary>
@@ -40,6 +42,9 @@ public partial class Model
     /// <summary>The metrics given to <see cref="Compile"/>, as given (names or objects); saved with the model.</summary>
     internal IReadOnlyList<KerasRef<Metric>> CompiledMetrics => _metricSpecs;
 
+    /// <summary>The weighted metrics given to <see cref="Compile"/>, as given; saved with the model.</summary>
+    internal IReadOnlyList<KerasRef<Metric>> CompiledWeightedMetrics => _weightedMetricSpecs;
+
     /// <summary>The loss weights given to <see cref="Compile"/> (null: none); saved with the model.</summary>
     internal IReadOnlyList<float>? CompiledLossWeights => _lossWeights;
 
@@ -48,11 +53,20 @@ public partial class Model
     /// </summary>
     /// <param name="optimizer">Keras default "rmsprop".</param>
     /// <param name="loss">The loss of every output.</param>
-    /// <param name="metrics">Metrics computed on every output ("accuracy" resolves by the label shape, keras-compat §5.4).</param>
+    /// <param name="metrics">
+    /// Metrics computed on every output ("accuracy" resolves by the label shape, keras-compat §5.4).
+    /// As in Keras they ignore sample and class weights (output masks still apply).
+    /// </param>
     /// <param name="losses">One loss per output (instead of <paramref name="loss"/>).</param>
     /// <param name="lossWeights">Weights of the per-output losses in the total.</param>
+    /// <param name="weightedMetrics">
+    /// Keras's <c>weighted_metrics</c>: metrics on every output that do weigh each sample by the
+    /// sample (or class) weights. A name already used by <paramref name="metrics"/> is logged
+    /// as <c>weighted_</c> + name.
+    /// </param>
     public void Compile(KerasRef<Optimizer>? optimizer = null, KerasRef<Loss>? loss = null, IReadOnlyList<KerasRef<Metric>>? metrics = null,
-        IReadOnlyList<KerasRef<Loss>?>? losses = null, IReadOnlyList<float>? lossWeights = null)
+        IReadOnlyList<KerasRef<Loss>?>? losses = null, IReadOnlyList<float>? lossWeights = null,
+        IReadOnlyList<KerasRef<Metric>>? weightedMetrics = null)
     {
         if (loss is not null && losses is not null)
             throw new ArgumentException("Pass either `loss` (every output) or `losses` (one per output), not both.");
@@ -72,8 +86,10 @@ public partial class Model
         }
         if (lossWeights is not null && lossWeights.Count != outputs)
             throw new ArgumentException($"The model '{Name}' has {outputs} output(s), but {lossWeights.Count} loss weights were given.");
-        if (metrics is not null && outputs > 1 && metrics.Any(m => m.Instance is not null))
+        if (outputs > 1 && ((metrics?.Any(m => m.Instance is not null) ?? false) || (weightedMetrics?.Any(m => m.Instance is not null) ?? false)))
             throw new ArgumentException("Metric objects hold state, so one object cannot serve several outputs; pass metric names for a multi-output model.");
+        if (metrics is not null && weightedMetrics is not null && metrics.Any(m => m.Instance is not null && weightedMetrics.Any(w => ReferenceEquals(w.Instance, m.Instance))))
+            throw new ArgumentException("One metric object cannot be in both `metrics` and `weighted_metrics`: it holds one state.");
         lock (_trainLock)
         {
             _optimizer = opt;
@@ -81,6 +97,8 @@ public partial class Model
             _lossWeights = lossWeights?.ToArray();
             _metricSpecs = metrics?.ToArray() ?? Array.Empty<KerasRef<Metric>>();
             _metrics = null;
+            _weightedMetricSpecs = weightedMetrics?.ToArray() ?? Array.Empty<KerasRef<Metric>>();
+            _weightedMetrics = null;
         }
     }
 
@@ -383,30 +401,45 @@ public partial class Model
 
     // ---- metrics ------------------------------------------------------------------------------
 
+    // As Keras's CompileMetrics: plain metrics never see the sample weights, weighted metrics do;
+    // both see the outputs' masks.
     private void UpdateMetrics(IReadOnlyList<Tensor> y, Tensor[] predictions, Tensor?[] masks, Tensor? sampleWeight)
     {
-        if (_metricSpecs.Count == 0) return;
-        _metrics ??= ResolveMetrics(y, predictions);
-        for (int i = 0; i < predictions.Length; i++)
+        if (_metricSpecs.Count > 0)
         {
-            foreach (var m in _metrics[i]) m.UpdateState(y[i], predictions[i], sampleWeight, masks[i]);
+            _metrics ??= ResolveMetrics(_metricSpecs, y, predictions);
+            for (int i = 0; i < predictions.Length; i++)
+            {
+                foreach (var m in _metrics[i]) m.UpdateState(y[i], predictions[i], null, masks[i]);
+            }
+        }
+        if (_weightedMetricSpecs.Count > 0)
+        {
+            _weightedMetrics ??= ResolveMetrics(_weightedMetricSpecs, y, predictions);
+            for (int i = 0; i < predictions.Length; i++)
+            {
+                foreach (var m in _weightedMetrics[i]) m.UpdateState(y[i], predictions[i], sampleWeight, masks[i]);
+            }
         }
     }
 
-    private Metric[][] ResolveMetrics(IReadOnlyList<Tensor> y, Tensor[] predictions)
+    private static Metric[][] ResolveMetrics(IReadOnlyList<KerasRef<Metric>> specs, IReadOnlyList<Tensor> y, Tensor[] predictions)
     {
         var result = new Metric[predictions.Length][];
         for (int i = 0; i < predictions.Length; i++)
-            result[i] = _metricSpecs.Select(s => s.Instance ?? KerasObjects.Metric(s.Name!, y[i].Shape, predictions[i].Shape)).ToArray();
+            result[i] = specs.Select(s => s.Instance ?? KerasObjects.Metric(s.Name!, y[i].Shape, predictions[i].Shape)).ToArray();
         return result;
     }
 
     private void ResetMetrics()
     {
-        if (_metrics is null) return;
-        foreach (var list in _metrics)
+        foreach (var set in new[] { _metrics, _weightedMetrics })
         {
-            foreach (var m in list) m.ResetState();
+            if (set is null) continue;
+            foreach (var list in set)
+            {
+                foreach (var m in list) m.ResetState();
+            }
         }
     }
 
@@ -423,11 +456,46 @@ public partial class Model
                 if (tracker.OutputMean(i) is double v) logs[$"{names[i]}_loss"] = v;
             }
         }
+        // Keras's CompileMetrics.result naming: a repeated plain name gets _1, _2…; a weighted
+        // metric whose name is taken becomes weighted_<name> (then _1, _2… if that is taken too).
+        var used = new Dictionary<string, int>(StringComparer.Ordinal);
         if (_metrics is not null)
         {
             for (int i = 0; i < _metrics.Length; i++)
             {
-                foreach (var m in _metrics[i]) logs[multi ? $"{names[i]}_{m.Name}" : m.Name] = m.Result();
+                foreach (var m in _metrics[i])
+                {
+                    string key = multi ? $"{names[i]}_{m.Name}" : m.Name;
+                    if (used.TryGetValue(key, out int index))
+                    {
+                        used[key] = index + 1;
+                        key = $"{key}_{index}";
+                    }
+                    else used[key] = 1;
+                    logs[key] = m.Result();
+                }
+            }
+        }
+        if (_weightedMetrics is not null)
+        {
+            for (int i = 0; i < _weightedMetrics.Length; i++)
+            {
+                foreach (var m in _weightedMetrics[i])
+                {
+                    string key = multi ? $"{names[i]}_{m.Name}" : m.Name;
+                    if (used.ContainsKey(key))
+                    {
+                        key = multi ? $"{names[i]}_weighted_{m.Name}" : $"weighted_{m.Name}";
+                        if (used.TryGetValue(key, out int index))
+                        {
+                            used[key] = index + 1;
+                            key = $"{key}_{index}";
+                        }
+                        else used[key] = 1;
+                    }
+                    else used[key] = 1;
+                    logs[key] = m.Result();
+                }
             }
         }
         return logs;

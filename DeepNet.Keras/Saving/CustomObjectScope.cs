@@ -7,8 +7,8 @@ namespace DeepNet.Keras.Saving;
 /// The <c>customObjects</c> given to a load (Keras's <c>custom_objects</c> /
 /// <c>CustomObjectScope</c>): names of custom layer classes mapped to factories
 /// (<c>Func&lt;JObject, Layer&gt;</c>, consulted before <see cref="LayerRegistry"/>) and names of
-/// functions mapped to C# code (<c>Func&lt;Tensor, Tensor&gt;</c>, for <see cref="Lambda"/>
-/// layers). Active on the loading thread while the model is rebuilt; scopes nest.
+/// functions mapped to C# code (the functions and masks of <see cref="Lambda"/> layers).
+/// Active on the loading thread while the model is rebuilt; scopes nest.
 /// </summary>
 internal sealed class CustomObjectScope : IDisposable
 {
@@ -17,7 +17,7 @@ internal sealed class CustomObjectScope : IDisposable
 
     private readonly CustomObjectScope? _outer;
     private readonly Dictionary<string, Func<JObject, Layer>> _layers = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, Func<Tensor, Tensor>> _functions = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Delegate> _functions = new(StringComparer.Ordinal);
 
     private CustomObjectScope(IReadOnlyDictionary<string, object> objects)
     {
@@ -29,13 +29,15 @@ internal sealed class CustomObjectScope : IDisposable
                 case Func<JObject, Layer> factory:
                     _layers[name] = factory;
                     break;
-                case Func<Tensor, Tensor> function:
-                    _functions[name] = function;
+                case Func<Tensor, Tensor> or Func<IReadOnlyList<Tensor>, Tensor>
+                    or Func<Tensor, Tensor?, Tensor?> or Func<IReadOnlyList<Tensor>, IReadOnlyList<Tensor?>, Tensor?>:
+                    _functions[name] = (Delegate)value;
                     break;
                 default:
                     throw new ArgumentException(
-                        $"customObjects[\"{name}\"] is {value?.GetType().Name ?? "null"}; expected a layer factory Func<JObject, Layer> (a custom layer class) " +
-                        "or a Func<Tensor, Tensor> (the function of a Lambda layer).", nameof(objects));
+                        $"customObjects[\"{name}\"] is {value?.GetType().Name ?? "null"}; expected a layer factory Func<JObject, Layer> (a custom layer class), " +
+                        "a Func<Tensor, Tensor> or Func<IReadOnlyList<Tensor>, Tensor> (the function of a Lambda layer), " +
+                        "or a Func<Tensor, Tensor?, Tensor?> or Func<IReadOnlyList<Tensor>, IReadOnlyList<Tensor?>, Tensor?> (a Lambda's mask).", nameof(objects));
             }
         }
         _outer = s_current;
@@ -61,8 +63,8 @@ internal sealed class CustomObjectScope : IDisposable
         return null;
     }
 
-    /// <summary>The C# function given under <paramref name="name"/>, innermost scope first.</summary>
-    public static Func<Tensor, Tensor>? Function(string name)
+    /// <summary>The C# function (a Lambda's function or mask) given under <paramref name="name"/>, innermost scope first.</summary>
+    public static Delegate? Function(string name)
     {
         for (var scope = s_current; scope is not null; scope = scope._outer)
         {

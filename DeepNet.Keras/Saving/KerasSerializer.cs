@@ -100,7 +100,7 @@ public static class KerasSerializer
             }
             return;
         }
-        if (!LayerRegistry.IsRegistered(className) && CustomObjectScope.LayerFactory(className) is null && !into.Contains(className)) into.Add(className);
+        if (!LayerRegistry.IsRegistered(className) && !LegacyConversions.IsConvertedClass(className) && CustomObjectScope.LayerFactory(className) is null && !into.Contains(className)) into.Add(className);
         // Wrappers (TimeDistributed, Bidirectional) hold their inner layers here.
         if (config is JObject c)
         {
@@ -171,6 +171,9 @@ public static class KerasSerializer
             var config = Normalize(className, (JObject)original.DeepClone());
             try
             {
+                if (CustomObjectScope.LayerFactory(className) is null && !LayerRegistry.IsRegistered(className))
+                    (className, config) = LegacyConversions.ConvertLayerConfig(className, config);
+                LegacyConversions.ConvertWrapped(config);
                 return CustomObjectScope.LayerFactory(className) is { } custom ? custom(config) : LayerRegistry.Create(className, config);
             }
             catch (Exception e) when (e is ArgumentException or InvalidOperationException or NotSupportedException or FormatException

@@ -49,6 +49,9 @@ internal static class LegacyH5Format
             fileLayers.Add((name, path, H5Strings.ReadList(g, "weight_names", $"{file}:{path}", fileLength), g));
         }
 
+        // Keras reads a file without keras_version as Keras 1 and converts its layouts.
+        string kerasVersion = H5Strings.ReadString(group, "keras_version", $"{file}:{groupPath}", fileLength) ?? "1";
+
         var pending = new PendingWeights();
         if (byName)
         {
@@ -56,7 +59,7 @@ internal static class LegacyH5Format
             {
                 if (fl.WeightNames.Length == 0) continue;
                 foreach (var layer in model.Layers.Where(l => l.Name == fl.Name))
-                    ReadLayer(layer, fl, file, fileLength, skipMismatch, pending);
+                    ReadLayer(layer, fl, file, fileLength, kerasVersion, skipMismatch, pending);
             }
             return pending;
         }
@@ -68,17 +71,44 @@ internal static class LegacyH5Format
                 $"{file}: layer count mismatch when loading weights from file. The model has {modelLayers.Count} layers with weights " +
                 $"[{string.Join(", ", modelLayers.Select(l => l.Name))}], the file has {withWeights.Count} " +
                 $"[{string.Join(", ", withWeights.Select(f => f.Name))}].") { FilePath = file };
-        for (int i = 0; i < modelLayers.Count; i++) ReadLayer(modelLayers[i], withWeights[i], file, fileLength, skipMismatch, pending);
+        for (int i = 0; i < modelLayers.Count; i++) ReadLayer(modelLayers[i], withWeights[i], file, fileLength, kerasVersion, skipMismatch, pending);
         return pending;
     }
 
+    /// <summary>
+    /// Reads one file layer's arrays, converts legacy layouts (<see cref="LegacyConversions"/>),
+    /// then checks count and shapes against <paramref name="layer"/>'s variables.
+    /// </summary>
     private static void ReadLayer(Layer layer, (string Name, string Path, string[] WeightNames, IH5Group Group) fl,
-        string file, long fileLength, bool skipMismatch, PendingWeights pending)
+        string file, long fileLength, string kerasVersion, bool skipMismatch, PendingWeights pending)
     {
         var variables = LegacyWeights(layer);
-        if (variables.Count != fl.WeightNames.Length)
+        var arrays = new List<WeightArray>(fl.WeightNames.Length);
+        foreach (var weightName in fl.WeightNames)
         {
-            string message = $"{file}: layer '{layer.Name}' ({layer.ClassName}) expects {variables.Count} weights, but the saved weights ({fl.Path}) have {fl.WeightNames.Length} elements " +
+            string path = $"{fl.Path}/{weightName}";
+            if (!fl.Group.LinkExists(weightName))
+                throw new KerasFileException($"{file}: weight {path} listed in weight_names is missing.") { FilePath = file };
+            var dataset = fl.Group.Get(weightName) as IH5Dataset
+                ?? throw new KerasFileException($"{file}: {path} is not a dataset.") { FilePath = file };
+            var dims = H5Weights.Dims(dataset, $"{file}:{path}");
+            H5Weights.CheckedSize(dims, dataset.Type.Size, fileLength, $"{file}:{path}");
+            if (dims.Any(d => d > int.MaxValue))
+                throw new KerasFileException($"{file}: {path} has a dimension too large for a weight: {H5Weights.Format(dims)}.") { FilePath = file };
+            var shape = dims.Select(d => (int)d).ToArray();
+            arrays.Add(new WeightArray(H5Weights.ReadFloats(dataset, new Shape(shape), $"{file}:{path}", fileLength), shape));
+        }
+        try
+        {
+            arrays = LegacyConversions.Preprocess(layer, arrays, kerasVersion);
+        }
+        catch (NotSupportedException e)
+        {
+            throw new KerasFileException($"{file}: cannot convert the weights of {fl.Path} for layer '{layer.Name}' ({layer.ClassName}): {e.Message}", e) { FilePath = file };
+        }
+        if (variables.Count != arrays.Count)
+        {
+            string message = $"{file}: layer '{layer.Name}' ({layer.ClassName}) expects {variables.Count} weights, but the saved weights ({fl.Path}) have {arrays.Count} elements " +
                              $"[{string.Join(", ", fl.WeightNames)}].";
             if (skipMismatch)
             {
@@ -87,30 +117,19 @@ internal static class LegacyH5Format
             }
             throw new KerasFileException(message) { FilePath = file };
         }
-        var datasets = new IH5Dataset[variables.Count];
         for (int i = 0; i < variables.Count; i++)
         {
-            string weightName = fl.WeightNames[i];
-            string path = $"{fl.Path}/{weightName}";
-            if (!fl.Group.LinkExists(weightName))
-                throw new KerasFileException($"{file}: weight {path} listed in weight_names is missing.") { FilePath = file };
-            var dataset = fl.Group.Get(weightName) as IH5Dataset
-                ?? throw new KerasFileException($"{file}: {path} is not a dataset.") { FilePath = file };
-            var dims = H5Weights.Dims(dataset, $"{file}:{path}");
-            if (!H5Weights.SameShape(dims, variables[i].Shape))
+            if (arrays[i].Matches(variables[i].Shape)) continue;
+            string name = i < fl.WeightNames.Length && arrays.Count == fl.WeightNames.Length ? $"{fl.Path}/{fl.WeightNames[i]}" : $"{fl.Path} (weight {i})";
+            string message = $"{file}: shape mismatch in layer '{layer.Name}' for weight {name}: the model expects {H5Weights.Format(variables[i].Shape)}, the file holds {arrays[i].ShapeText}.";
+            if (skipMismatch)
             {
-                string message = $"{file}: shape mismatch in layer '{layer.Name}' for weight {path}: the model expects {H5Weights.Format(variables[i].Shape)}, the file holds {H5Weights.Format(dims)}.";
-                if (skipMismatch)
-                {
-                    Warn(message + " Skipped.");
-                    return;
-                }
-                throw new KerasFileException(message) { FilePath = file };
+                Warn(message + " Skipped.");
+                return;
             }
-            datasets[i] = dataset;
+            throw new KerasFileException(message) { FilePath = file };
         }
-        for (int i = 0; i < variables.Count; i++)
-            pending.Add(variables[i], H5Weights.ReadFloats(datasets[i], variables[i].Shape, $"{file}:{fl.Path}/{fl.WeightNames[i]}", fileLength));
+        for (int i = 0; i < variables.Count; i++) pending.Add(variables[i], arrays[i].Values);
     }
 
     internal static void Warn(string message) => Console.Error.WriteLine("WARNING: " + message);

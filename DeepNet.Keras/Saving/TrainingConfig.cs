@@ -31,17 +31,17 @@ internal static class TrainingConfig
         JToken loss = losses.Count == 1 ? LossJson(losses[0]) : new JArray(losses.Select(LossJson).ToArray<object>());
         JToken lossWeights = model.CompiledLossWeights is { } w ? new JArray(w.Select(x => (object)(double)x).ToArray()) : JValue.CreateNull();
         // Names stay names (Keras resolves "accuracy" by the label shape when it compiles).
-        JToken metrics = model.CompiledMetrics.Count == 0
+        JToken MetricsJson(IReadOnlyList<KerasRef<Metric>> list) => list.Count == 0
             ? JValue.CreateNull()
-            : new JArray(model.CompiledMetrics.Select(m => m.Instance is { } metric ? Object(Metrics.Metrics.Serialize(metric)) : new JValue(m.Name)).ToArray<object>());
+            : new JArray(list.Select(m => m.Instance is { } metric ? Object(Metrics.Metrics.Serialize(metric)) : new JValue(m.Name)).ToArray<object>());
         var optimizer = Optimizers.Optimizers.Serialize(model.Optimizer);
 
         var config = new JObject();
         if (!legacy) config["optimizer"] = optimizer;
         config["loss"] = loss;
         config["loss_weights"] = lossWeights;
-        config["metrics"] = metrics;
-        config["weighted_metrics"] = null;
+        config["metrics"] = MetricsJson(model.CompiledMetrics);
+        config["weighted_metrics"] = MetricsJson(model.CompiledWeightedMetrics);
         config["run_eagerly"] = false;
         config["steps_per_execution"] = 1;
         config["jit_compile"] = false;
@@ -85,11 +85,10 @@ internal static class TrainingConfig
             CollectMetrics(config["metrics"], metrics, 0);
             var weighted = new List<KerasRef<Metric>>();
             CollectMetrics(config["weighted_metrics"], weighted, 0);
-            if (weighted.Count > 0)
-                LegacyH5Format.Warn($"{source}: weighted_metrics [{string.Join(", ", weighted)}] are not supported by Compile and are dropped.");
             var lossWeights = LossWeights(config["loss_weights"], model);
-            if (perOutput is not null) model.Compile(optimizer, metrics: metrics, losses: perOutput, lossWeights: lossWeights);
-            else model.Compile(optimizer, loss, metrics, lossWeights: lossWeights);
+            var weightedOrNull = weighted.Count > 0 ? weighted : null;
+            if (perOutput is not null) model.Compile(optimizer, metrics: metrics, losses: perOutput, lossWeights: lossWeights, weightedMetrics: weightedOrNull);
+            else model.Compile(optimizer, loss, metrics, lossWeights: lossWeights, weightedMetrics: weightedOrNull);
         }
         catch (Exception e) when (e is ArgumentException or NotSupportedException or InvalidOperationException or KeyNotFoundException or FormatException or InvalidCastException)
         {

@@ -11,7 +11,10 @@ namespace DeepNet.Keras.Saving;
 /// a model, the Python attribute for a layer's sublayers as each layer declares it
 /// (<see cref="Layer.SublayerAttributeName"/>: <c>lstm/cell</c>, <c>bidirectional/forward_layer</c>,
 /// <c>multi_head_attention/_query_dense</c>), the object's own variables
-/// in <c>vars/0</c>, <c>vars/1</c>… (trainable first). Matched
+/// in <c>vars/0</c>, <c>vars/1</c>… (trainable first). As Keras 3 (saving_lib gives every named
+/// object's store its <c>name</c> as metadata, which creates the group at once), every layer and
+/// the model itself get a <c>vars</c> group with a <c>name</c> attribute, empty for a layer without
+/// variables; files without those empty groups or attributes (older writers) read the same. Matched
 /// strictly by path. A compiled model's optimizer is stored beside its layers as
 /// <c>optimizer/vars/0..n</c> (<see cref="OptimizerState"/>).
 /// </summary>
@@ -61,22 +64,22 @@ internal static class WeightsH5Format
     public static H5File Write(Model model)
     {
         var file = new H5File();
-        WriteObject(file, model, isRoot: true);
+        WriteObject(file, model);
         if (model.Optimizer is { } optimizer) file[OptimizerKey] = new H5Group { ["vars"] = OptimizerState.VarsGroup(optimizer) };
         return file;
     }
 
-    private static void WriteObject(H5Group group, Layer obj, bool isRoot)
+    private static void WriteObject(H5Group group, Layer obj)
     {
         var own = OwnVariables(obj);
         var vars = new H5Group();
-        if (!isRoot) H5Strings.WriteString(vars, "name", obj.Name);
+        H5Strings.WriteString(vars, "name", obj.Name);
         for (int i = 0; i < own.Count; i++) vars[i.ToString(System.Globalization.CultureInfo.InvariantCulture)] = H5Weights.Dataset(own[i]);
         group["vars"] = vars;
         foreach (var (path, child, _) in Children(obj))
         {
             var g = new H5Group();
-            WriteObject(g, child, isRoot: false);
+            WriteObject(g, child);
             H5Weights.Put(group, path, g);
         }
     }
