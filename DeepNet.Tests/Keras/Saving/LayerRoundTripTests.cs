@@ -124,8 +124,35 @@ public class LayerRoundTripTests
             ("Bidirectional_sum", One([5, 2], () => new Bidirectional(new GRU(2, returnSequences: true), mergeMode: "sum"))),
             ("TimeDistributed", One([4, 5], () => new TimeDistributed(new Dense(3)))),
         };
-        foreach (var (name, make) in cases) yield return new TestCaseData(make).SetArgDisplayNames(name);
+        foreach (var (name, make) in cases)
+        {
+            yield return new TestCaseData(make).SetArgDisplayNames(name);
+            yield return new TestCaseData(AsFunctional(make)).SetArgDisplayNames(name + "_functional");
+        }
     }
+
+    /// <summary>
+    /// The same layers with the same weights in a functional model (Input → layer → … → output),
+    /// rebuilt from their configs, so every layer type is also checked outside a Sequential.
+    /// </summary>
+    private static Func<Model> AsFunctional(Func<Model> make) => () =>
+    {
+        var source = make();
+        if (source is not Sequential) return source; // the merge cases are functional already
+        var inputShape = source.Inputs[0].Shape.ToArray().Skip(1).Select(d => d!.Value).ToArray();
+        var x = KerasApi.Input(inputShape, name: "x");
+        var h = x;
+        var pairs = new List<(Layer From, Layer To)>();
+        foreach (var layer in source.Layers.Where(l => l is not InputLayer))
+        {
+            var copy = LayerRegistry.Create(layer.ClassName, layer.GetConfig());
+            h = copy.Apply(h);
+            pairs.Add((layer, copy));
+        }
+        var model = new Model([x], [h], name: "functional");
+        foreach (var (from, to) in pairs) to.SetWeights(from.GetWeights());
+        return model;
+    };
 
     /// <summary>Inputs of 3 samples; whole numbers in [0, 10) where the model starts with an Embedding.</summary>
     private static Tensor[] Inputs(Model model)
