@@ -46,6 +46,12 @@ internal static unsafe class CpuGemm
             return;
         }
 
+        if (RowGemm.Applies(transposeB, m))
+        {
+            RowGemm.Run(transposeA, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, threads, kernel);
+            return;
+        }
+
         var job = new Job(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, kernel);
         var (tm, tn) = Grid(TaskCount((long)m * n * k, threads), m, n, kernel);
         if (tm * tn == 1)
