@@ -103,7 +103,8 @@ public unsafe class GemmTests
     public void Sgemm_ThreadCount_GivesBitIdenticalResults([Values(false, true)] bool ta, [Values(false, true)] bool tb)
     {
         // Big enough to take the parallel path, with ragged tiles on both sides.
-        const int m = 211, n = 101, k = 150;
+        const int m = 311, n = 203, k = 300;
+        Assert.That((long)m * n * k, Is.GreaterThanOrEqualTo(CpuGemm.ParallelThreshold), "the sizes must reach the parallel path");
         var rng = new Random(3);
         float[] a = RandomArray(rng, m * k), b = RandomArray(rng, k * n);
         var results = new List<float[]>();
@@ -152,8 +153,9 @@ public unsafe class GemmTests
     [Test]
     public void Sgemm_FewRowsThreadCount_GivesBitIdenticalResults([Values(false, true)] bool ta)
     {
-        // Wide enough for the unpacked path to split its columns over threads.
-        const int m = 2, n = 300, k = 4000;
+        // Big enough for the unpacked path to split its columns over threads.
+        const int m = 4, n = 260, k = 16200;
+        Assert.That((long)m * n * k, Is.GreaterThanOrEqualTo(CpuGemm.ParallelThreshold), "the sizes must reach the parallel path");
         var rng = new Random(13);
         float[] a = RandomArray(rng, m * k), b = RandomArray(rng, k * n);
         var results = new List<float[]>();
@@ -241,7 +243,8 @@ public unsafe class GemmTests
     [Test]
     public void Gemm_BackendThreadCount_GivesBitIdenticalResults()
     {
-        const int m = 200, n = 190, k = 180;
+        const int m = 280, n = 270, k = 230;
+        Assert.That((long)m * n * k, Is.GreaterThanOrEqualTo(CpuGemm.ParallelThreshold), "the sizes must reach the parallel path");
         var rng = new Random(19);
         float[] a = RandomArray(rng, m * k), b = RandomArray(rng, k * n);
         float[] Run(int threads)

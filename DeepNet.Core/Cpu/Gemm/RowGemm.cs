@@ -39,7 +39,7 @@ internal static unsafe class RowGemm
             return;
         }
         long units = (n + ColumnUnit - 1) / ColumnUnit;
-        Parallel.For(0, tasks, new ParallelOptions { MaxDegreeOfParallelism = tasks }, t =>
+        FanOut.For(tasks, tasks, t =>
             job.Columns((int)Math.Min(n, units * t / tasks * ColumnUnit), (int)Math.Min(n, units * (t + 1) / tasks * ColumnUnit)));
     }
 
