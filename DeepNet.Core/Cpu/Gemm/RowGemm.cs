@@ -24,7 +24,8 @@ internal static unsafe class RowGemm
     /// <summary>Columns of C one task covers at least (and a multiple of), so tasks share no cache line of C.</summary>
     private const int ColumnUnit = 32;
 
-    public static bool Applies(bool transposeB, int m) => !transposeB && m <= MaxRows;
+    /// <summary>Whether C = op(A)·B takes this path (written with Vector256, so only where that is native).</summary>
+    public static bool Applies(bool transposeB, int m) => !transposeB && m <= MaxRows && Vector256.IsHardwareAccelerated;
 
     /// <summary>C[m×n] = alpha·op(A)·B + beta·C, with the k slicing of <paramref name="kernel"/>.</summary>
     public static void Run(bool transposeA, int m, int n, int k, float alpha, float* a, int lda, float* b, int ldb,
