@@ -253,6 +253,6 @@ public sealed unsafe partial class CpuBackend
             return;
         }
         int inner = Math.Max(1, Threads / count);
-        Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = workers }, i => body(i, inner));
+        FanOut.For(count, workers, i => body(i, inner));
     }
 }

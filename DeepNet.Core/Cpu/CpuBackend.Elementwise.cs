@@ -39,7 +39,7 @@ public sealed partial class CpuBackend
             body(0, items);
             return;
         }
-        Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = Threads }, c =>
+        FanOut.For(chunks, Threads, c =>
         {
             long start = items * c / chunks, end = items * (c + 1) / chunks;
             body(start, end - start);

@@ -182,7 +182,6 @@ public sealed partial class CpuBackend
             return;
         }
         long chunk = (rows + workers - 1) / workers;
-        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = Threads },
-            w => body(w * chunk, Math.Min(rows, (w + 1) * chunk)));
+        FanOut.For(workers, workers, w => body(w * chunk, Math.Min(rows, (w + 1) * chunk)));
     }
 }

@@ -40,9 +40,9 @@ public sealed partial class CpuBackend
         if (chunks <= 1 || Threads <= 1) k.Run(0, (int)n);
         else
         {
-            Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = Threads }, c =>
+            FanOut.For((int)chunks, Threads, c =>
             {
-                long start = c * OptimizerChunk;
+                long start = (long)c * OptimizerChunk;
                 k.Run((int)start, (int)Math.Min(n, start + OptimizerChunk));
             });
         }

@@ -50,9 +50,9 @@ public sealed partial class CpuBackend
             FillRandomRange(p, 0, n, kind, seed, offset, a, b);
             return;
         }
-        Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = Threads }, c =>
+        FanOut.For((int)chunks, Threads, c =>
         {
-            long start = c * RandomChunk;
+            long start = (long)c * RandomChunk;
             FillRandomRange(p, start, Math.Min(n, start + RandomChunk), kind, seed, offset, a, b);
         });
     }

@@ -590,9 +590,30 @@ public partial class Model
     public Tensor[] PredictMany(IReadOnlyList<Tensor> x, int? batchSize = null, int verbose = 0, int? steps = null, IReadOnlyList<Callback>? callbacks = null)
     {
         ArgumentNullException.ThrowIfNull(x);
+        if (FitsOneBatch(x, batchSize ?? 32) && verbose == 0 && callbacks is null && (steps is null || steps > 0))
+            return PredictOneBatch(x);
         var data = new ArrayEpochData(x.Select((t, i) => SampleArray.FromTensor(t, $"x[{i}]")).ToArray(), null, null, batchSize ?? 32,
             x.Count > 0 ? x[0].Backend : DeepNet.Backends.Backend.Current);
         return PredictData(data, verbose, steps, callbacks);
+    }
+
+    /// <summary>Whether tensor inputs make exactly one batch: then Predict needs no copies to the host and back.</summary>
+    private static bool FitsOneBatch(IReadOnlyList<Tensor> x, int batchSize)
+    {
+        if (x.Count == 0 || x.Any(t => t is null || t.Rank == 0)) return false;
+        int samples = x[0].Shape[0];
+        return samples >= 1 && samples <= batchSize && x.All(t => t.Shape[0] == samples && t.Backend == x[0].Backend);
+    }
+
+    /// <summary>Predict's result for inputs that fit one batch, computed on the inputs where they are.</summary>
+    private Tensor[] PredictOneBatch(IReadOnlyList<Tensor> x)
+    {
+        using var scope = TensorScope.Begin();
+        var outputs = ApplyMany(x, training: false);
+        var result = new Tensor[outputs.Length];
+        for (int i = 0; i < outputs.Length; i++)
+            result[i] = scope.Keep(Ops.Copy(outputs[i].DType == DeepNet.DType.Float32 ? outputs[i] : Ops.Cast(outputs[i], DeepNet.DType.Float32)));
+        return result;
     }
 
     /// <summary>Outputs for the inputs of a data source (its targets are ignored).</summary>

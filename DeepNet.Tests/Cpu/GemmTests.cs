@@ -11,6 +11,8 @@ public unsafe class GemmTests
     [
         (1, 1, 1), (1, 17, 33), (17, 1, 33), (33, 65, 1), (3, 7, 5), (65, 33, 129),
         (129, 17, 65), (6, 16, 256), (13, 40, 300), (261, 35, 97), (20, 70, 520),
+        // Few rows (RowGemm's unpacked path) with ragged column blocks and several k slices.
+        (1, 45, 600), (2, 33, 257), (4, 130, 300),
     ];
 
     private static IEnumerable<TestCaseData> KernelCases()
@@ -101,7 +103,8 @@ public unsafe class GemmTests
     public void Sgemm_ThreadCount_GivesBitIdenticalResults([Values(false, true)] bool ta, [Values(false, true)] bool tb)
     {
         // Big enough to take the parallel path, with ragged tiles on both sides.
-        const int m = 211, n = 101, k = 150;
+        const int m = 311, n = 203, k = 300;
+        Assert.That((long)m * n * k, Is.GreaterThanOrEqualTo(CpuGemm.ParallelThreshold), "the sizes must reach the parallel path");
         var rng = new Random(3);
         float[] a = RandomArray(rng, m * k), b = RandomArray(rng, k * n);
         var results = new List<float[]>();
@@ -114,6 +117,57 @@ public unsafe class GemmTests
         }
         var expected = new double[m * n];
         ReferenceGemm.Gemm(ta, tb, m, n, k, 1, ToDouble(a), ToDouble(b), 0, expected);
+        AssertClose(results[0], expected, k);
+        for (int t = 1; t < results.Count; t++)
+            Assert.That(results[t], Is.EqualTo(results[0]), $"{t + 1} threads differ from 1 thread");
+    }
+
+    [Test]
+    public void Sgemm_FewRows_BitIdenticalToTheSameRowsOfATallProduct(
+        [Values("avx512-8x32", "avx2-6x16", "vector128-4x8")] string kernelName, [Values(false, true)] bool ta, [Values(false, true)] bool tb)
+    {
+        // A batch of 1..4 rows takes the unpacked path, a batch of 23 the packed one: a sample's
+        // output must not depend on the batch it was predicted in. k = 600 needs several k slices.
+        var kernel = GemmKernel.All.Single(x => x.Name == kernelName);
+        const int tall = 23, n = 77, k = 600;
+        var rng = new Random(11);
+        float[] a = RandomArray(rng, tall * k), b = RandomArray(rng, k * n), c0 = RandomArray(rng, tall * n);
+        var full = (float[])c0.Clone();
+        fixed (float* pa = a, pb = b, pc = full)
+            CpuGemm.Sgemm(ta, tb, tall, n, k, 0.75f, pa, ta ? tall : k, pb, tb ? k : n, -0.5f, pc, n, 1, kernel);
+
+        foreach (int m in new[] { 1, 2, 3, 4 })
+        {
+            // The first m rows of op(A), stored as op(A) is stored (columns of Aᵀ when transposed).
+            var few = new float[m * k];
+            for (int i = 0; i < m; i++)
+                for (int p = 0; p < k; p++)
+                    few[ta ? p * m + i : i * k + p] = a[ta ? p * tall + i : i * k + p];
+            var c = c0[..(m * n)];
+            fixed (float* pa = few, pb = b, pc = c)
+                CpuGemm.Sgemm(ta, tb, m, n, k, 0.75f, pa, ta ? m : k, pb, tb ? k : n, -0.5f, pc, n, 1, kernel);
+            Assert.That(c, Is.EqualTo(full[..(m * n)]), $"{m} rows");
+        }
+    }
+
+    [Test]
+    public void Sgemm_FewRowsThreadCount_GivesBitIdenticalResults([Values(false, true)] bool ta)
+    {
+        // Big enough for the unpacked path to split its columns over threads.
+        const int m = 4, n = 260, k = 16200;
+        Assert.That((long)m * n * k, Is.GreaterThanOrEqualTo(CpuGemm.ParallelThreshold), "the sizes must reach the parallel path");
+        var rng = new Random(13);
+        float[] a = RandomArray(rng, m * k), b = RandomArray(rng, k * n);
+        var results = new List<float[]>();
+        foreach (int threads in new[] { 1, 2, 3, 4 })
+        {
+            var c = new float[m * n];
+            fixed (float* pa = a, pb = b, pc = c)
+                CpuGemm.Sgemm(ta, false, m, n, k, 1f, pa, ta ? m : k, pb, n, 0f, pc, n, threads);
+            results.Add(c);
+        }
+        var expected = new double[m * n];
+        ReferenceGemm.Gemm(ta, false, m, n, k, 1, ToDouble(a), ToDouble(b), 0, expected);
         AssertClose(results[0], expected, k);
         for (int t = 1; t < results.Count; t++)
             Assert.That(results[t], Is.EqualTo(results[0]), $"{t + 1} threads differ from 1 thread");
@@ -189,7 +243,8 @@ public unsafe class GemmTests
     [Test]
     public void Gemm_BackendThreadCount_GivesBitIdenticalResults()
     {
-        const int m = 200, n = 190, k = 180;
+        const int m = 280, n = 270, k = 230;
+        Assert.That((long)m * n * k, Is.GreaterThanOrEqualTo(CpuGemm.ParallelThreshold), "the sizes must reach the parallel path");
         var rng = new Random(19);
         float[] a = RandomArray(rng, m * k), b = RandomArray(rng, k * n);
         float[] Run(int threads)

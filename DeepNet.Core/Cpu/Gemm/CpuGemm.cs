@@ -18,8 +18,12 @@ namespace DeepNet.Backends.Cpu;
 /// </remarks>
 internal static unsafe class CpuGemm
 {
-    /// <summary>Below this many multiply-adds (m·n·k) a call runs on the calling thread alone.</summary>
-    internal const long ParallelThreshold = 128L * 128 * 128;
+    /// <summary>
+    /// Below this many multiply-adds (m·n·k) a call runs on the calling thread alone: about 0.3 ms of
+    /// one core, so each of two tasks outweighs handing work to a pool thread, which on a busy
+    /// machine can wait a scheduler slice (milliseconds) before it starts.
+    /// </summary>
+    internal const long ParallelThreshold = 256L * 256 * 256;
 
     public static void Sgemm(
         bool transposeA, bool transposeB, int m, int n, int k,
@@ -46,6 +50,12 @@ internal static unsafe class CpuGemm
             return;
         }
 
+        if (RowGemm.Applies(transposeB, m))
+        {
+            RowGemm.Run(transposeA, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, threads, kernel);
+            return;
+        }
+
         var job = new Job(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, kernel);
         var (tm, tn) = Grid(TaskCount((long)m * n * k, threads), m, n, kernel);
         if (tm * tn == 1)
@@ -53,8 +63,7 @@ internal static unsafe class CpuGemm
             job.RunTile(0, m, 0, n);
             return;
         }
-        var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) };
-        Parallel.For(0, tm * tn, options, t =>
+        FanOut.For(tm * tn, threads, t =>
         {
             int i = t / tn, j = t % tn;
             var (m0, m1) = Split(m, kernel.MR, tm, i);
