@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using DeepNet.Keras;
 using DeepNet.Keras.Layers;
 using Newtonsoft.Json.Linq;
@@ -27,49 +26,11 @@ public class H5LayoutTests
         try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }
     }
 
-    private static readonly Lazy<string?> s_python = new(FindPython);
-
-    /// <summary>A python that can import h5py (Debian's /usr/bin/python3 first: pyenv shims often lack it).</summary>
-    private static string? FindPython()
-    {
-        foreach (var candidate in new[] { "/usr/bin/python3", "python3", "python" })
-        {
-            try
-            {
-                var (code, _, _) = Run(candidate, "-c \"import h5py\"");
-                if (code == 0) return candidate;
-            }
-            catch (System.ComponentModel.Win32Exception)
-            {
-                // not installed
-            }
-        }
-        return null;
-    }
-
-    private static (int Code, string Stdout, string Stderr) Run(string exe, string arguments)
-    {
-        var info = new ProcessStartInfo(exe, arguments) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        using var p = Process.Start(info)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(60_000))
-        {
-            p.Kill();
-            throw new TimeoutException($"{exe} {arguments} did not finish in 60 s.");
-        }
-        return (p.ExitCode, stdout.Result, stderr.Result);
-    }
-
     /// <summary>The layout JSON that h5_layout.py prints for <paramref name="path"/>.</summary>
     private static JObject Layout(string path)
     {
-        var python = s_python.Value;
-        if (python is null) Assert.Ignore("No python with h5py found (install python3-h5py); the h5py layout checks are skipped.");
         string script = Path.Combine(TestPaths.RepositoryRoot, "DeepNet.Tests", "Keras", "Saving", "h5_layout.py");
-        var (code, stdout, stderr) = Run(python!, $"\"{script}\" \"{path}\"");
-        Assert.That(code, Is.EqualTo(0), $"h5py could not read {path}: {stderr}");
-        return JObject.Parse(stdout);
+        return JObject.Parse(H5Py.RunFile(script, path));
     }
 
     private static JToken Node(JObject layout, string path) =>
@@ -335,10 +296,7 @@ public class H5LayoutTests
         string path = Path.Combine(_dir, "old.weights.h5");
         model.SaveWeights(path);
         // Rename the groups to the keys earlier DeepNet versions wrote (class names), with h5py.
-        var python = s_python.Value;
-        if (python is null) Assert.Ignore("No python with h5py found (install python3-h5py).");
-        string script = Path.Combine(_dir, "rename.py");
-        File.WriteAllText(script, """
+        H5Py.RunScript(_dir, """
             import sys, h5py
             with h5py.File(sys.argv[1], "r+") as f:
                 f.move("layers/lstm/cell", "layers/lstm/lstm_cell")
@@ -347,9 +305,7 @@ public class H5LayoutTests
                 f.move("layers/bidirectional/backward_layer", "layers/bidirectional/gru_1")
                 f.move("layers/bidirectional/gru_1/cell", "layers/bidirectional/gru_1/gru_cell")
                 f.move("layers/time_distributed/layer", "layers/time_distributed/dense")
-            """);
-        var (code, _, stderr) = Run(python, $"\"{script}\" \"{path}\"");
-        Assert.That(code, Is.EqualTo(0), stderr);
+            """, path);
 
         var other = RecurrentStack();
         SavingRoundTripTests.Randomize(other, 4);
@@ -403,11 +359,8 @@ public class H5LayoutTests
         var model = AttentionModel();
         string path = Path.Combine(_dir, "old_attention.weights.h5");
         model.SaveWeights(path);
-        var python = s_python.Value;
-        if (python is null) Assert.Ignore("No python with h5py found (install python3-h5py).");
         // Earlier DeepNet versions keyed the sublayers by class, in build order.
-        string script = Path.Combine(_dir, "rename.py");
-        File.WriteAllText(script, """
+        H5Py.RunScript(_dir, """
             import sys, h5py
             with h5py.File(sys.argv[1], "r+") as f:
                 m = "layers/multi_head_attention/"
@@ -416,9 +369,7 @@ public class H5LayoutTests
                     f.move(m + new, m + old)
                 e = "layers/token_and_position_embedding/"
                 f.move(e + "token_embedding", e + "reversible_embedding")
-            """);
-        var (code, _, stderr) = Run(python, $"\"{script}\" \"{path}\"");
-        Assert.That(code, Is.EqualTo(0), stderr);
+            """, path);
 
         var other = AttentionModel();
         SavingRoundTripTests.Randomize(other, 8);

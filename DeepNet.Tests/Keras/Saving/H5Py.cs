@@ -28,12 +28,18 @@ internal static class H5Py
     /// <summary>Runs <paramref name="script"/> with <paramref name="args"/>; asserts it succeeded and returns its stdout.</summary>
     public static string RunScript(string directory, string script, params string[] args)
     {
-        var python = s_python.Value;
-        if (python is null) Assert.Ignore("No python with h5py and numpy found (install python3-h5py); this h5py check is skipped.");
         string path = Path.Combine(directory, $"script_{Guid.NewGuid():N}.py");
         File.WriteAllText(path, script);
-        var (code, stdout, stderr) = Run(python!, string.Join(' ', new[] { path }.Concat(args).Select(a => $"\"{a}\"")));
-        Assert.That(code, Is.EqualTo(0), $"the h5py script failed: {stderr}");
+        return RunFile(path, args);
+    }
+
+    /// <summary>Runs the python file <paramref name="scriptPath"/> with <paramref name="args"/>; asserts it succeeded and returns its stdout.</summary>
+    public static string RunFile(string scriptPath, params string[] args)
+    {
+        var python = s_python.Value;
+        if (python is null) Assert.Ignore("No python with h5py and numpy found (install python3-h5py); this h5py check is skipped.");
+        var (code, stdout, stderr) = Run(python!, string.Join(' ', new[] { scriptPath }.Concat(args).Select(a => $"\"{a}\"")));
+        Assert.That(code, Is.EqualTo(0), $"the h5py script {Path.GetFileName(scriptPath)} failed: {stderr}");
         return stdout;
     }
 
