@@ -387,7 +387,7 @@ public abstract class Layer
     /// <paramref name="mask"/> (batch, time…), any dtype, non-zero keeps, replaces the mask the
     /// graph would pass. The node keeps the mask as its last input.
     /// </summary>
-    public KerasTensor[] ApplyMasked(IReadOnlyList<KerasTensor> inputs, KerasTensor mask, bool? training = null)
+    public virtual KerasTensor[] ApplyMasked(IReadOnlyList<KerasTensor> inputs, KerasTensor mask, bool? training = null)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(mask);

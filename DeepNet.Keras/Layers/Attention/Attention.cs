@@ -170,6 +170,10 @@ public class Attention : Layer
         return AddNode([.. inputs, .. masks], outputShapes, options, training);
     }
 
+    /// <summary>The call's mask is the list [query_mask, value_mask]: use Apply's queryMask and valueMask.</summary>
+    public override KerasTensor[] ApplyMasked(IReadOnlyList<KerasTensor> inputs, KerasTensor mask, bool? training = null) =>
+        throw new NotSupportedException($"{ClassName} '{Name}' takes mask=[query_mask, value_mask]; give Apply's queryMask and valueMask instead.");
+
     /// <summary>A symbolic mask must have its input's shape without the last axis; unknown dims match.</summary>
     private void CheckSymbolicMask(KerasTensor? mask, KerasShape input, string what)
     {

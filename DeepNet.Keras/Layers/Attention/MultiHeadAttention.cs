@@ -306,6 +306,10 @@ public sealed class MultiHeadAttention : Layer
             throw new ShapeMismatchException(Name, $"{what}_mask {mask.Shape} must have the (batch, positions…) shape of the {what} {input}.");
     }
 
+    /// <summary>MultiHeadAttention's call has no <c>mask</c> argument; its masks are query_mask, value_mask, key_mask and attention_mask.</summary>
+    public override KerasTensor[] ApplyMasked(IReadOnlyList<KerasTensor> inputs, KerasTensor mask, bool? training = null) =>
+        throw new NotSupportedException($"MultiHeadAttention '{Name}' takes no mask= argument; give Apply's attentionMask, valueMask or keyMask instead.");
+
     /// <summary>A symbolic attention_mask must be (batch, T…, S…) or (T…, S…); unknown dims match.</summary>
     private void CheckAttentionMaskShape(KerasShape mask, KerasShape query, KerasShape value)
     {

@@ -167,6 +167,26 @@ public class CallArgumentSavingTests
     }
 
     [Test]
+    public void ApplyMasked_MaskOfAnotherShape_ThrowsNamingTheLayerAndBothShapes()
+    {
+        var x = KerasApi.Input([T, D], name: "x");
+        var m = KerasApi.Input([T + 1], name: "m", dtype: "bool");
+        var e = Assert.Throws<ShapeMismatchException>(() => new LSTM(U, name: "lstm").ApplyMasked([x], m))!;
+        Assert.That(e.Message, Does.Contain("lstm").And.Contain(m.Shape.ToString()).And.Contain(x.Shape.ToString()));
+    }
+
+    [Test]
+    public void ApplyMasked_AttentionLayers_PointToTheirOwnMaskArguments()
+    {
+        var x = KerasApi.Input([T, D], name: "x");
+        var m = KerasApi.Input([T], name: "m", dtype: "bool");
+        Assert.That(() => new MultiHeadAttention(Heads, KeyDim, name: "mha").ApplyMasked([x, x], m),
+            Throws.TypeOf<NotSupportedException>().With.Message.Contains("'mha'").And.Message.Contains("valueMask"));
+        Assert.That(() => new Attention(name: "att").ApplyMasked([x, x], m),
+            Throws.TypeOf<NotSupportedException>().With.Message.Contains("'att'").And.Message.Contains("queryMask"));
+    }
+
+    [Test]
     public void Config_WritesTheTensorKwargsAsKeras3Does()
     {
         var layers = (JArray)CallArgumentModel().GetConfig()["layers"]!;
