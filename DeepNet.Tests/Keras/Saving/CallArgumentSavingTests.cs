@@ -394,12 +394,13 @@ public class CallArgumentSavingTests
         AssertLoadsAndPredicts(Keras3Config(rnn, attention));
     }
 
-    [Test]
-    public void ModelFromJson_Keras2NodeForms_LoadAndMatchFloat64References()
+    // tf.keras lists the sequence and the initial states as the node's entries, each with the
+    // call's kwargs, whose tensors are [layer, node, tensor] triples; initial_state may also come
+    // as a kwarg of the sequence's entry.
+    [TestCase("""[["x", 0, 0, {"mask": ["m", 0, 0]}], ["h0", 0, 0, {"mask": ["m", 0, 0]}]]""")]
+    [TestCase("""[["x", 0, 0, {"initial_state": [["h0", 0, 0]], "mask": ["m", 0, 0]}]]""")]
+    public void ModelFromJson_Keras2NodeForms_LoadAndMatchFloat64References(string rnn)
     {
-        // tf.keras lists the sequence and the initial states as the node's entries, each with the
-        // call's kwargs, whose tensors are [layer, node, tensor] triples.
-        string rnn = """[["x", 0, 0, {"mask": ["m", 0, 0]}], ["h0", 0, 0, {"mask": ["m", 0, 0]}]]""";
         string attention = """[["x", 0, 0, {"mask": [null, ["m", 0, 0]]}], ["x", 0, 0, {"mask": [null, ["m", 0, 0]]}]]""";
         AssertLoadsAndPredicts(Keras3Config(rnn, attention));
     }
