@@ -143,7 +143,7 @@ public static class PredictCommand
         return true;
     }
 
-    private static string Describe(KerasTensor input) => $"'{input.Layer.Name}' {input.Shape} {input.DType.Name()}";
+    private static string Describe(KerasTensor input) => $"'{input.Layer.Name}' {input.Shape} {input.KerasDType}";
 
     /// <summary>
     /// The array as a tensor of the model input's dtype, as Keras converts its inputs: integer

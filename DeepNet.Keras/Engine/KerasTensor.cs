@@ -9,10 +9,11 @@ namespace DeepNet.Keras.Engine;
 /// </summary>
 public sealed class KerasTensor
 {
-    internal KerasTensor(KerasShape shape, DType dtype, Layer layer, int nodeIndex, int tensorIndex, string name)
+    internal KerasTensor(KerasShape shape, DType dtype, Layer layer, int nodeIndex, int tensorIndex, string name, string? kerasDType = null)
     {
         Shape = shape;
         DType = dtype;
+        KerasDType = kerasDType ?? dtype.Name();
         Layer = layer;
         NodeIndex = nodeIndex;
         TensorIndex = tensorIndex;
@@ -21,7 +22,14 @@ public sealed class KerasTensor
 
     public KerasShape Shape { get; }
 
+    /// <summary>The tensor type that holds the values.</summary>
     public DType DType { get; }
+
+    /// <summary>
+    /// The Keras dtype name configs write ("float32", "int32", "bool"…); an input's may differ
+    /// from <see cref="DType"/> (a bool input holds 0/1 float32, see <see cref="KerasDTypes"/>).
+    /// </summary>
+    public string KerasDType { get; }
 
     /// <summary>The layer that made this tensor (Keras <c>_keras_history.operation</c>).</summary>
     public Layer Layer { get; }
@@ -37,5 +45,5 @@ public sealed class KerasTensor
     /// <summary>The call that made this tensor.</summary>
     public Node Node => Layer.InboundNodes[NodeIndex];
 
-    public override string ToString() => $"<KerasTensor shape={Shape}, dtype={DType.Name()}, name={Name}>";
+    public override string ToString() => $"<KerasTensor shape={Shape}, dtype={KerasDType}, name={Name}>";
 }

@@ -351,9 +351,60 @@ public abstract class Layer
     /// </summary>
     public virtual Tensor[] CallNode(IReadOnlyList<Tensor> inputs, IReadOnlyList<Tensor?> masks, CallOptions? options, bool training)
     {
+        if (options is ExplicitMaskOptions)
+        {
+            var (values, given) = SplitExplicitMask(inputs);
+            return CallMasked(values, given, training);
+        }
         if (options is not null)
             throw new NotSupportedException($"Layer '{Name}' ({ClassName}) does not take call options ({options.GetType().Name}).");
         return CallMasked(inputs, masks, training);
+    }
+
+    /// <summary>
+    /// The mask of a node's first output: <see cref="ComputeMask(IReadOnlyList{Tensor}, IReadOnlyList{Tensor?})"/>
+    /// of the call's inputs, with the call's explicit mask (Keras <c>mask=</c>) in place of the
+    /// graph's when it has one.
+    /// </summary>
+    public virtual Tensor? ComputeNodeMask(IReadOnlyList<Tensor> inputs, IReadOnlyList<Tensor?> masks, CallOptions? options)
+    {
+        if (options is not ExplicitMaskOptions) return ComputeMask(inputs, masks);
+        var (values, given) = SplitExplicitMask(inputs);
+        return ComputeMask(values, given);
+    }
+
+    /// <summary>A node with <see cref="ExplicitMaskOptions"/>: its inputs without the last, and that mask as the first input's.</summary>
+    private protected static (Tensor[] Inputs, Tensor?[] Masks) SplitExplicitMask(IReadOnlyList<Tensor> inputs)
+    {
+        var values = inputs.Take(inputs.Count - 1).ToArray();
+        var masks = new Tensor?[values.Length];
+        masks[0] = ExplicitMaskOptions.ToLayerMask(inputs[^1]);
+        return (values, masks);
+    }
+
+    /// <summary>
+    /// Applies the layer to a symbolic tensor with an explicit mask (Keras <c>layer(x, mask=m)</c>):
+    /// <paramref name="mask"/> (batch, time…), any dtype, non-zero keeps, replaces the mask the
+    /// graph would pass. The node keeps the mask as its last input.
+    /// </summary>
+    public virtual KerasTensor[] ApplyMasked(IReadOnlyList<KerasTensor> inputs, KerasTensor mask, bool? training = null)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(mask);
+        if (inputs.Count == 0) throw new ArgumentException($"Layer '{Name}' ({ClassName}) needs an input besides the mask.", nameof(inputs));
+        var shapes = inputs.Select(t => t.Shape).ToArray();
+        CheckInputs(shapes);
+        EnsureBuilt(shapes);
+        CheckInputs(shapes);
+        var first = shapes[0];
+        bool fits = mask.Shape.Rank <= first.Rank && mask.Shape.Rank >= 1;
+        for (int d = 0; fits && d < mask.Shape.Rank; d++)
+        {
+            if (mask.Shape[d] is int m && first[d] is int x && m != x) fits = false;
+        }
+        if (!fits)
+            throw new ShapeMismatchException(Name, $"the mask {mask.Shape} must match the leading dimensions of the input {first}.");
+        return AddNode([.. inputs, mask], ComputeOutputShape(shapes), new ExplicitMaskOptions(), training);
     }
 
     /// <summary>
@@ -436,7 +487,7 @@ public abstract class Layer
     /// mode, and makes its outputs.
     /// </summary>
     internal KerasTensor[] AddNode(IReadOnlyList<KerasTensor> inputs, IReadOnlyList<KerasShape> outputShapes,
-        CallOptions? options = null, bool? training = null)
+        CallOptions? options = null, bool? training = null, DType outputDType = DeepNet.DType.Float32, string? outputKerasDType = null)
     {
         var node = new Node(this, inputs.ToArray(), options, training);
         int nodeIndex;
@@ -447,7 +498,7 @@ public abstract class Layer
         }
         var outputs = new KerasTensor[outputShapes.Count];
         for (int i = 0; i < outputs.Length; i++)
-            outputs[i] = new KerasTensor(outputShapes[i], DeepNet.DType.Float32, this, nodeIndex, i, outputs.Length == 1 ? Name : $"{Name}_{i}");
+            outputs[i] = new KerasTensor(outputShapes[i], outputDType, this, nodeIndex, i, outputs.Length == 1 ? Name : $"{Name}_{i}", outputKerasDType);
         node.Outputs = outputs;
         return outputs;
     }
@@ -461,25 +512,29 @@ public abstract class Layer
     /// </summary>
     internal virtual void WriteNode(Node node, NodeArguments into)
     {
-        if (node.Options is not null)
+        if (node.Options is not (null or ExplicitMaskOptions))
             throw new NotSupportedException($"Layer '{Name}' ({ClassName}) cannot write its call options ({node.Options.GetType().Name}) to a config.");
+        var inputs = node.Options is ExplicitMaskOptions ? node.Inputs.Take(node.Inputs.Count - 1).ToArray() : node.Inputs;
         // new JArray(JArray) would copy, not nest.
-        if (node.Inputs.Count == 1) into.Args.Add(into.Reference(node.Inputs[0]));
-        else into.Args.Add(new JArray(node.Inputs.Select(into.Reference).ToArray<object>()));
+        if (inputs.Count == 1) into.Args.Add(into.Reference(inputs[0]));
+        else into.Args.Add(new JArray(inputs.Select(into.Reference).ToArray<object>()));
+        if (node.Options is ExplicitMaskOptions) into.Kwargs["mask"] = into.Reference(node.Inputs[^1]);
         if (node.Training is bool training) into.Kwargs["training"] = training;
     }
 
     /// <summary>
     /// Makes the call a config's node describes (the inverse of <see cref="WriteNode"/>): the
-    /// tensors of the first positional argument, an optional <c>training</c>; any other argument
-    /// with a value is an error naming it.
+    /// tensors of the first positional argument, an optional <c>training</c> and an optional
+    /// <c>mask</c> tensor; any other argument with a value is an error naming it.
     /// </summary>
     internal virtual KerasTensor[] ApplyNode(NodeArguments call)
     {
-        call.CheckHandled(this, 1, "training");
+        call.CheckHandled(this, 1, "training", "mask");
         var inputs = call.Tensors(this, call.Args.Count > 0 ? call.Args[0] : null, "inputs");
         if (inputs.Count == 0) throw call.Error(this, "the call has no input tensors");
-        return ApplyMany(inputs, call.OptionalFlag(this, "training"));
+        var mask = call.Tensor(this, call.Kwargs["mask"], "mask");
+        return mask is null ? ApplyMany(inputs, call.OptionalFlag(this, "training"))
+            : ApplyMasked(inputs, mask, call.OptionalFlag(this, "training"));
     }
 
     private T Single<T>(T[] outputs)

@@ -142,8 +142,7 @@ public static class LayerRegistry
         string className = envelope.Value<string>("class_name") ?? throw new ArgumentException("A serialized layer needs class_name.");
         var config = envelope["config"] as JObject ?? new JObject();
         var layer = Create(className, config);
-        if (!layer.Built && envelope["build_config"]?["input_shape"] is JArray shape && shape.Count > 0 && shape[0] is not JArray)
-            layer.EnsureBuilt(KerasShape.FromJson(shape));
+        Saving.BuildConfig.Apply(layer, envelope["build_config"]);
         return layer;
     }
 
@@ -159,8 +158,7 @@ public static class LayerRegistry
             ["config"] = layer.GetConfig(),
             ["registered_name"] = layer.ClassName == "Functional" ? "Functional" : builtIn ? null : layer.ClassName,
         };
-        if (layer.Built && layer is not InputLayer && layer.InboundNodes.Count > 0 && layer.InboundNodes[0].Inputs.Count == 1)
-            envelope["build_config"] = new JObject { ["input_shape"] = layer.InboundNodes[0].Inputs[0].Shape.ToJson() };
+        if (Saving.BuildConfig.Get(layer) is JObject buildConfig) envelope["build_config"] = buildConfig;
         return envelope;
     }
 }

@@ -39,7 +39,7 @@ internal static class FunctionalConfig
         JObject TensorJson(KerasTensor t) => new()
         {
             ["class_name"] = "__keras_tensor__",
-            ["config"] = new JObject { ["shape"] = t.Shape.ToJson(), ["dtype"] = "float32", ["keras_history"] = History(t) },
+            ["config"] = new JObject { ["shape"] = t.Shape.ToJson(), ["dtype"] = t.KerasDType, ["keras_history"] = History(t) },
         };
 
         var layers = new JArray();

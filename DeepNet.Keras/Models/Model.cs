@@ -163,7 +163,8 @@ public partial class Model : Layer
         var values = new Dictionary<KerasTensor, Tensor>(ReferenceEqualityComparer.Instance);
         // Masks travel beside the values: a layer's output mask comes from its ComputeMask.
         var masks = new Dictionary<KerasTensor, Tensor?>(ReferenceEqualityComparer.Instance);
-        for (int i = 0; i < inputs.Count; i++) values[modelInputs[i]] = inputs[i];
+        // Each input's data as the input holds it (Keras converts to the input's dtype).
+        for (int i = 0; i < inputs.Count; i++) values[modelInputs[i]] = ((InputLayer)modelInputs[i].Layer).Standardize(inputs[i]);
         foreach (var node in _nodes)
         {
             if (node.IsInput) continue;
@@ -176,7 +177,7 @@ public partial class Model : Layer
             }
             var outs = node.Layer.CallNode(args, argMasks, node.Options, node.Training ?? training);
             for (int i = 0; i < outs.Length; i++) values[node.Outputs[i]] = outs[i];
-            if (outs.Length >= 1) masks[node.Outputs[0]] = node.Layer.ComputeMask(args, argMasks);
+            if (outs.Length >= 1) masks[node.Outputs[0]] = node.Layer.ComputeNodeMask(args, argMasks, node.Options);
         }
         var result = new Tensor[_outputs!.Length];
         for (int i = 0; i < result.Length; i++) result[i] = values[_outputs[i]];

@@ -1,4 +1,5 @@
 using DeepNet.Keras.Engine;
+using DeepNet.Keras.Saving;
 using Newtonsoft.Json.Linq;
 
 namespace DeepNet.Keras.Layers;
@@ -133,8 +134,13 @@ public class Attention : Layer
 
     /// <summary>Applies the layer to symbolic [query, value(, key)] (Keras <c>layer([q, v], use_causal_mask=…)</c>).</summary>
     /// <param name="training">Fixes dropout on or off for this call; null follows the model.</param>
-    public KerasTensor Apply(KerasTensor query, KerasTensor value, KerasTensor? key = null, bool useCausalMask = false, bool? training = null) =>
-        ApplyAttention(query, value, key, new AttentionOptions(useCausalMask), training)[0];
+    /// <param name="queryMask">(…, Tq) explicit query mask (Keras <c>mask=[query_mask, value_mask]</c>): the output is zero where it is 0.</param>
+    /// <param name="valueMask">(…, Tv) explicit value mask: masked positions get no weight.</param>
+    /// <remarks>With an explicit mask (either one), the graph's masks of the inputs are not used, as in Keras.</remarks>
+    public KerasTensor Apply(KerasTensor query, KerasTensor value, KerasTensor? key = null, bool useCausalMask = false, bool? training = null,
+        KerasTensor? queryMask = null, KerasTensor? valueMask = null) =>
+        ApplyAttention(query, value, key, new AttentionOptions(useCausalMask, HasQueryMask: queryMask is not null, HasValueMask: valueMask is not null),
+            training, queryMask, valueMask)[0];
 
     /// <summary>As <see cref="Apply(KerasTensor, KerasTensor, KerasTensor?, bool, bool?)"/> with return_attention_scores=True: also the weights (…, Tq, Tv).</summary>
     public (KerasTensor Output, KerasTensor Scores) ApplyWithAttentionScores(KerasTensor query, KerasTensor value,
@@ -144,7 +150,8 @@ public class Attention : Layer
         return (outputs[0], outputs[1]);
     }
 
-    private KerasTensor[] ApplyAttention(KerasTensor query, KerasTensor value, KerasTensor? key, AttentionOptions options, bool? training)
+    private KerasTensor[] ApplyAttention(KerasTensor query, KerasTensor value, KerasTensor? key, AttentionOptions options, bool? training,
+        KerasTensor? queryMask = null, KerasTensor? valueMask = null)
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(value);
@@ -157,7 +164,38 @@ public class Attention : Layer
         EnsureBuilt(shapes);
         var outputShapes = new List<KerasShape>(ComputeOutputShape(shapes));
         if (options.ReturnAttentionScores) outputShapes.Add(new KerasShape([.. q.ToArray()[..^1], v[-2]]));
-        return AddNode(inputs, outputShapes, options, training);
+        CheckSymbolicMask(queryMask, q, "query");
+        CheckSymbolicMask(valueMask, v, "value");
+        KerasTensor[] masks = [.. new[] { queryMask, valueMask }.OfType<KerasTensor>()];
+        return AddNode([.. inputs, .. masks], outputShapes, options, training);
+    }
+
+    /// <summary>The call's mask is the list [query_mask, value_mask]: use Apply's queryMask and valueMask.</summary>
+    public override KerasTensor[] ApplyMasked(IReadOnlyList<KerasTensor> inputs, KerasTensor mask, bool? training = null) =>
+        throw new NotSupportedException($"{ClassName} '{Name}' takes mask=[query_mask, value_mask]; give Apply's queryMask and valueMask instead.");
+
+    /// <summary>A symbolic mask must have its input's shape without the last axis; unknown dims match.</summary>
+    private void CheckSymbolicMask(KerasTensor? mask, KerasShape input, string what)
+    {
+        if (mask is null) return;
+        bool ok = mask.Shape.Rank == input.Rank - 1;
+        for (int i = 0; ok && i < mask.Shape.Rank; i++)
+        {
+            if (mask.Shape[i] is int m && input[i] is int d && m != d) ok = false;
+        }
+        if (!ok) throw new ShapeMismatchException(Name, $"the {what} mask {mask.Shape} must have the {what}'s shape without its last axis, {input}.");
+    }
+
+    /// <summary>A node's [query, value(, key)] list and its query and value masks: explicit ones when the call gives any, else the graph's.</summary>
+    private (Tensor[] Inputs, Tensor? QueryMask, Tensor? ValueMask) NodeInputs(IReadOnlyList<Tensor> inputs, IReadOnlyList<Tensor?> masks, AttentionOptions o)
+    {
+        int listCount = inputs.Count - o.MaskCount;
+        var list = inputs.Take(listCount).ToArray();
+        if (o.MaskCount == 0) return (list, masks.Count > 0 ? masks[0] : null, masks.Count > 1 ? masks[1] : null);
+        int next = listCount;
+        var queryMask = o.HasQueryMask ? inputs[next++] : null;
+        var valueMask = o.HasValueMask ? inputs[next] : null;
+        return (list, queryMask, valueMask);
     }
 
     /// <summary>Runs a node: the [query, value(, key)] list with its masks and the node's options.</summary>
@@ -166,32 +204,65 @@ public class Attention : Layer
         if (options is null) return CallMasked(inputs, masks, training);
         if (options is not AttentionOptions o)
             throw new NotSupportedException($"Layer '{Name}' ({ClassName}) does not take {options.GetType().Name}.");
-        var (q, v, k) = Unpack(inputs);
-        var (output, scores) = Run(q, v, k, masks.Count > 0 ? masks[0] : null, masks.Count > 1 ? masks[1] : null, training, o.UseCausalMask);
+        var (list, queryMask, valueMask) = NodeInputs(inputs, masks, o);
+        var (q, v, k) = Unpack(list);
+        var (output, scores) = Run(q, v, k, queryMask, valueMask, training, o.UseCausalMask);
         return o.ReturnAttentionScores ? [output, scores] : [output];
     }
 
-    /// <summary>Writes a node as Keras 3 does for <c>layer([q, v], use_causal_mask=True, return_attention_scores=True)</c>.</summary>
+    /// <summary>The query mask the call used (Keras's compute_mask returns mask[0]), explicit or the graph's.</summary>
+    public override Tensor? ComputeNodeMask(IReadOnlyList<Tensor> inputs, IReadOnlyList<Tensor?> masks, CallOptions? options)
+    {
+        if (options is not AttentionOptions { MaskCount: > 0 } o) return base.ComputeNodeMask(inputs, masks, options);
+        var queryMask = NodeInputs(inputs, masks, o).QueryMask;
+        return queryMask is null ? null : ExplicitMaskOptions.ToLayerMask(queryMask);
+    }
+
+    /// <summary>Writes a node as Keras 3 does for <c>layer([q, v], mask=[qm, vm], use_causal_mask=True, return_attention_scores=True)</c>.</summary>
     internal override void WriteNode(Node node, NodeArguments into)
     {
-        into.Args.Add(new JArray(node.Inputs.Select(into.Reference).ToArray<object>()));
+        int maskCount = node.Options is AttentionOptions a ? a.MaskCount : 0;
+        int listCount = node.Inputs.Count - maskCount;
+        into.Args.Add(new JArray(node.Inputs.Take(listCount).Select(into.Reference).ToArray<object>()));
         if (node.Options is AttentionOptions o)
         {
+            if (maskCount > 0)
+            {
+                int next = listCount;
+                into.Kwargs["mask"] = new JArray(
+                    o.HasQueryMask ? into.Reference(node.Inputs[next++]) : JValue.CreateNull(),
+                    o.HasValueMask ? into.Reference(node.Inputs[next]) : JValue.CreateNull());
+            }
             if (o.UseCausalMask) into.Kwargs["use_causal_mask"] = true;
             if (o.ReturnAttentionScores) into.Kwargs["return_attention_scores"] = true;
         }
         if (node.Training is bool training) into.Kwargs["training"] = training;
     }
 
-    /// <summary>Rebuilds a call from a config; an explicit mask argument is not supported (the graph's masks are used).</summary>
+    /// <summary>Rebuilds a call from a config: the list, <c>mask=[query_mask, value_mask]</c> (either may be null), and the flags.</summary>
     internal override KerasTensor[] ApplyNode(NodeArguments call)
     {
-        call.CheckHandled(this, 1, "inputs", "use_causal_mask", "return_attention_scores", "training");
+        call.CheckHandled(this, 1, "inputs", "mask", "use_causal_mask", "return_attention_scores", "training");
         var tensors = call.Tensors(this, call.Argument(0, "inputs"), "inputs");
         if (tensors.Count is < 2 or > 3)
             throw call.Error(this, $"the inputs must be [query, value] or [query, value, key], found {tensors.Count} tensors");
-        var options = new AttentionOptions(call.Flag(this, "use_causal_mask"), call.Flag(this, "return_attention_scores"));
-        return ApplyAttention(tensors[0], tensors[1], tensors.Count > 2 ? tensors[2] : null, options, call.OptionalFlag(this, "training"));
+        KerasTensor? queryMask = null, valueMask = null;
+        switch (call.Kwargs["mask"])
+        {
+            case null or { Type: JTokenType.Null }:
+                break;
+            // Keras reads mask[0] and mask[1]; a key mask after them is ignored.
+            case JArray { Count: >= 2 } list:
+                queryMask = call.Tensor(this, list[0], "mask[0]");
+                valueMask = call.Tensor(this, list[1], "mask[1]");
+                break;
+            case var other:
+                throw call.Error(this, $"argument 'mask' must be a list [query_mask, value_mask], found {KerasSerializer.Short(other)}");
+        }
+        var options = new AttentionOptions(call.Flag(this, "use_causal_mask"), call.Flag(this, "return_attention_scores"),
+            queryMask is not null, valueMask is not null);
+        return ApplyAttention(tensors[0], tensors[1], tensors.Count > 2 ? tensors[2] : null, options, call.OptionalFlag(this, "training"),
+            queryMask, valueMask);
     }
 
     // ---- call ----------------------------------------------------------------------------------

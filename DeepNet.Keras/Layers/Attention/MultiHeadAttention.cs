@@ -233,9 +233,15 @@ public sealed class MultiHeadAttention : Layer
     /// </summary>
     /// <param name="attentionMask">(B, T, S) tensor, non-zero where query position t may attend to key position s.</param>
     /// <param name="training">Fixes dropout on or off for this call; null follows the model.</param>
+    /// <param name="queryMask">(B, T) query_mask argument. As in Keras 3, the call uses the query's own mask instead; the node keeps it.</param>
+    /// <param name="valueMask">(B, S) value_mask, non-zero keeps a key position; replaces the value's own mask.</param>
+    /// <param name="keyMask">(B, S) key_mask; replaces the key's own mask.</param>
     public KerasTensor Apply(KerasTensor query, KerasTensor value, KerasTensor? key = null, KerasTensor? attentionMask = null,
-        bool useCausalMask = false, bool? training = null) =>
-        ApplyAttention(query, value, key, attentionMask, new MultiHeadAttentionOptions(key is not null, attentionMask is not null, useCausalMask), training)[0];
+        bool useCausalMask = false, bool? training = null, KerasTensor? queryMask = null, KerasTensor? valueMask = null,
+        KerasTensor? keyMask = null) =>
+        ApplyAttention(query, value, key, attentionMask, new MultiHeadAttentionOptions(key is not null, attentionMask is not null, useCausalMask,
+            HasQueryMask: queryMask is not null, HasValueMask: valueMask is not null, HasKeyMask: keyMask is not null), training,
+            queryMask, valueMask, keyMask)[0];
 
     /// <summary>
     /// As <see cref="Apply(KerasTensor, KerasTensor, KerasTensor?, KerasTensor?, bool, bool?)"/>
@@ -260,7 +266,7 @@ public sealed class MultiHeadAttention : Layer
     }
 
     private KerasTensor[] ApplyAttention(KerasTensor query, KerasTensor value, KerasTensor? key, KerasTensor? attentionMask,
-        MultiHeadAttentionOptions options, bool? training)
+        MultiHeadAttentionOptions options, bool? training, KerasTensor? queryMask = null, KerasTensor? valueMask = null, KerasTensor? keyMask = null)
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(value);
@@ -278,8 +284,31 @@ public sealed class MultiHeadAttention : Layer
         var inputs = new List<KerasTensor> { query, value };
         if (key is not null) inputs.Add(key);
         if (attentionMask is not null) inputs.Add(attentionMask);
+        CheckPaddingMask(queryMask, query.Shape, "query");
+        CheckPaddingMask(valueMask, value.Shape, "value");
+        CheckPaddingMask(keyMask, (key ?? value).Shape, "key");
+        if (queryMask is not null) inputs.Add(queryMask);
+        if (valueMask is not null) inputs.Add(valueMask);
+        if (keyMask is not null) inputs.Add(keyMask);
         return AddNode(inputs, outputShapes, options, training);
     }
+
+    /// <summary>A symbolic query/value/key mask must have the (batch, positions…) shape of its tensor; unknown dims match.</summary>
+    private void CheckPaddingMask(KerasTensor? mask, KerasShape input, string what)
+    {
+        if (mask is null) return;
+        bool ok = mask.Shape.Rank == input.Rank - 1;
+        for (int i = 0; ok && i < mask.Shape.Rank; i++)
+        {
+            if (mask.Shape[i] is int m && input[i] is int d && m != d) ok = false;
+        }
+        if (!ok)
+            throw new ShapeMismatchException(Name, $"{what}_mask {mask.Shape} must have the (batch, positions…) shape of the {what} {input}.");
+    }
+
+    /// <summary>MultiHeadAttention's call has no <c>mask</c> argument; its masks are query_mask, value_mask, key_mask and attention_mask.</summary>
+    public override KerasTensor[] ApplyMasked(IReadOnlyList<KerasTensor> inputs, KerasTensor mask, bool? training = null) =>
+        throw new NotSupportedException($"MultiHeadAttention '{Name}' takes no mask= argument; give Apply's attentionMask, valueMask or keyMask instead.");
 
     /// <summary>A symbolic attention_mask must be (batch, T…, S…) or (T…, S…); unknown dims match.</summary>
     private void CheckAttentionMaskShape(KerasShape mask, KerasShape query, KerasShape value)
@@ -311,8 +340,13 @@ public sealed class MultiHeadAttention : Layer
         int next = 2;
         var key = o.HasKey ? inputs[next] : null;
         var keyMask = o.HasKey ? Mask(next++) : null;
-        var attentionMask = o.HasAttentionMask ? inputs[next] : null;
-        var (output, scores) = Run(inputs[0], inputs[1], key, attentionMask, training, o.UseCausalMask, Mask(0), Mask(1), keyMask);
+        var attentionMask = o.HasAttentionMask ? inputs[next++] : null;
+        // As Keras 3's call: the query's own mask counts, not a query_mask argument (kept on the node
+        // only); value_mask and key_mask given explicitly replace the tensors' own masks.
+        if (o.HasQueryMask) next++;
+        var valueMask = o.HasValueMask ? inputs[next++] : Mask(1);
+        if (o.HasKeyMask) keyMask = inputs[next];
+        var (output, scores) = Run(inputs[0], inputs[1], key, attentionMask, training, o.UseCausalMask, Mask(0), valueMask, keyMask);
         return o.ReturnAttentionScores ? [output, scores] : [output];
     }
 
@@ -327,7 +361,10 @@ public sealed class MultiHeadAttention : Layer
         into.Args.Add(into.Reference(node.Inputs[1]));
         int next = 2;
         if (o.HasKey) into.Args.Add(into.Reference(node.Inputs[next++]));
-        if (o.HasAttentionMask) into.Kwargs["attention_mask"] = into.Reference(node.Inputs[next]);
+        if (o.HasAttentionMask) into.Kwargs["attention_mask"] = into.Reference(node.Inputs[next++]);
+        if (o.HasQueryMask) into.Kwargs["query_mask"] = into.Reference(node.Inputs[next++]);
+        if (o.HasValueMask) into.Kwargs["value_mask"] = into.Reference(node.Inputs[next++]);
+        if (o.HasKeyMask) into.Kwargs["key_mask"] = into.Reference(node.Inputs[next]);
         if (o.UseCausalMask) into.Kwargs["use_causal_mask"] = true;
         if (o.ReturnAttentionScores) into.Kwargs["return_attention_scores"] = true;
         if (node.Training is bool training) into.Kwargs["training"] = training;
@@ -335,12 +372,13 @@ public sealed class MultiHeadAttention : Layer
 
     /// <summary>
     /// Rebuilds a call from a config: query, value and key positional or by keyword, the
-    /// attention_mask tensor and the flags; DeepNet's earlier single list argument [query, value(, key)]
-    /// too. Explicit query/value/key masks are not supported (the graph's masks are used).
+    /// attention_mask, query_mask, value_mask and key_mask tensors and the flags; DeepNet's earlier
+    /// single list argument [query, value(, key)] too.
     /// </summary>
     internal override KerasTensor[] ApplyNode(NodeArguments call)
     {
-        call.CheckHandled(this, 3, "query", "value", "key", "attention_mask", "use_causal_mask", "return_attention_scores", "training");
+        call.CheckHandled(this, 3, "query", "value", "key", "attention_mask", "use_causal_mask", "return_attention_scores", "training",
+            "query_mask", "value_mask", "key_mask");
         KerasTensor query, value;
         KerasTensor? key;
         if (call.Args.Count == 1 && call.Args[0] is JArray list)
@@ -356,9 +394,13 @@ public sealed class MultiHeadAttention : Layer
             key = call.Tensor(this, call.Argument(2, "key"), "key");
         }
         var attentionMask = call.Tensor(this, call.Kwargs["attention_mask"], "attention_mask");
+        var queryMask = call.Tensor(this, call.Kwargs["query_mask"], "query_mask");
+        var valueMask = call.Tensor(this, call.Kwargs["value_mask"], "value_mask");
+        var keyMask = call.Tensor(this, call.Kwargs["key_mask"], "key_mask");
         var options = new MultiHeadAttentionOptions(key is not null, attentionMask is not null,
-            call.Flag(this, "use_causal_mask"), call.Flag(this, "return_attention_scores"));
-        return ApplyAttention(query, value, key, attentionMask, options, call.OptionalFlag(this, "training"));
+            call.Flag(this, "use_causal_mask"), call.Flag(this, "return_attention_scores"),
+            queryMask is not null, valueMask is not null, keyMask is not null);
+        return ApplyAttention(query, value, key, attentionMask, options, call.OptionalFlag(this, "training"), queryMask, valueMask, keyMask);
     }
 
     // ---- call ----------------------------------------------------------------------------------

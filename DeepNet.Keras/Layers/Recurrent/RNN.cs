@@ -92,6 +92,66 @@ public class RNN : Layer
 
     public override Tensor? ComputeMask(Tensor inputs, Tensor? mask) => ReturnSequences ? mask : null;
 
+    /// <summary>The sequence's mask with return_sequences, also when initial states follow the sequence.</summary>
+    public override Tensor? ComputeMask(IReadOnlyList<Tensor> inputs, IReadOnlyList<Tensor?> masks) =>
+        ReturnSequences && masks.Count > 0 ? masks[0] : null;
+
+    // ---- applying in a graph ---------------------------------------------------------------------
+
+    /// <summary>
+    /// Applies the layer to a symbolic sequence with symbolic initial states (Keras
+    /// <c>rnn(x, initial_state=[h, c], mask=m)</c>); the node's inputs are the sequence, the
+    /// states, then the mask when given.
+    /// </summary>
+    public KerasTensor[] ApplyWithInitialState(KerasTensor sequences, IReadOnlyList<KerasTensor> initialState, KerasTensor? mask = null,
+        bool? training = null)
+    {
+        ArgumentNullException.ThrowIfNull(sequences);
+        ArgumentNullException.ThrowIfNull(initialState);
+        var sizes = Cell.StateSize;
+        if (initialState.Count != sizes.Length)
+            throw new ArgumentException($"Layer '{Name}' ({ClassName}) expects {sizes.Length} initial state(s), received {initialState.Count}.", nameof(initialState));
+        for (int i = 0; i < sizes.Length; i++)
+        {
+            var shape = initialState[i].Shape;
+            if (shape.Rank != 2 || shape[1] is int n && n != sizes[i])
+                throw new ShapeMismatchException(Name, $"initial state {i} must have shape (batch, {sizes[i]}), got {shape}.");
+        }
+        KerasTensor[] inputs = [sequences, .. initialState];
+        return mask is null ? ApplyMany(inputs, training) : ApplyMasked(inputs, mask, training);
+    }
+
+    /// <summary>Writes a node as Keras 3 does: the sequence, then <c>initial_state</c> and <c>mask</c> keyword arguments.</summary>
+    internal override void WriteNode(Node node, NodeArguments into)
+    {
+        bool masked = node.Options is ExplicitMaskOptions;
+        if (node.Options is not null && !masked)
+            throw new NotSupportedException($"Layer '{Name}' ({ClassName}) cannot write its call options ({node.Options.GetType().Name}) to a config.");
+        int states = node.Inputs.Count - 1 - (masked ? 1 : 0);
+        into.Args.Add(into.Reference(node.Inputs[0]));
+        // new JArray(JArray) would copy, not nest.
+        if (states > 0) into.Kwargs["initial_state"] = new JArray(node.Inputs.Skip(1).Take(states).Select(into.Reference).ToArray<object>());
+        if (masked) into.Kwargs["mask"] = into.Reference(node.Inputs[^1]);
+        if (node.Training is bool training) into.Kwargs["training"] = training;
+    }
+
+    /// <summary>
+    /// Rebuilds a call from a config: the sequence (Keras 3), or the list [sequence, states…]
+    /// Keras 2 makes of a call with initial_state; <c>initial_state</c> (a tensor or a list),
+    /// <c>mask</c> and <c>training</c> keyword arguments.
+    /// </summary>
+    internal override KerasTensor[] ApplyNode(NodeArguments call)
+    {
+        call.CheckHandled(this, 1, "sequences", "inputs", "initial_state", "mask", "training");
+        var first = call.Tensors(this, call.Args.Count > 0 ? call.Args[0] : call.Kwargs["sequences"] ?? call.Kwargs["inputs"], "sequences");
+        if (first.Count == 0) throw call.Error(this, "the call has no input sequence");
+        var states = first.Skip(1).Concat(call.Tensors(this, call.Kwargs["initial_state"], "initial_state")).ToArray();
+        var mask = call.Tensor(this, call.Kwargs["mask"], "mask");
+        var training = call.OptionalFlag(this, "training");
+        if (states.Length == 0) return mask is null ? ApplyMany([first[0]], training) : ApplyMasked([first[0]], mask, training);
+        return ApplyWithInitialState(first[0], states, mask, training);
+    }
+
     public override Tensor Call(Tensor inputs, bool training = false, Tensor? mask = null)
     {
         var outputs = Run(inputs, null, mask, training);

@@ -306,9 +306,10 @@ public class MultiHeadAttentionGraphTests
     [Test]
     public void ModelFromJson_UnsupportedKwargWithAValue_ThrowsNamingIt()
     {
-        string node = $$$"""{"args": [{{{X3}}}, {{{X3}}}], "kwargs": {"query_mask": {{{M3}}}}}""";
+        // sliding_window is a constructor argument, not one of the call's.
+        string node = $$$"""{"args": [{{{X3}}}, {{{X3}}}], "kwargs": {"sliding_window": 2}}""";
         var e = Assert.Throws<KerasFileException>(() => KerasModels.ModelFromJson(Keras3Config(node)))!;
-        Assert.That(e.Message, Does.Contain("'mha'").And.Contain("query_mask"));
+        Assert.That(e.Message, Does.Contain("'mha'").And.Contain("sliding_window"));
     }
 
     [Test]
