@@ -59,7 +59,10 @@ internal sealed unsafe class ConvolutionPlan : IDisposable
             int n, c, h, w;
             status = cudnnGetConvolution2dForwardOutputDim(d, p.X, p.Filter, &n, &c, &h, &w);
             if (status == 0 && (n != k.N || c != k.Cout || h != k.OH || w != k.OW))
+            {
+                p.Dispose();
                 throw new InvalidOperationException($"cuDNN computes a ({n}, {h}, {w}, {c}) output for the convolution {k}, expected ({k.N}, {k.OH}, {k.OW}, {k.Cout}).");
+            }
         }
         if (status != 0)
         {
