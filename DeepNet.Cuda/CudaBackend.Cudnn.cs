@@ -41,10 +41,23 @@ public sealed unsafe partial class CudaBackend
     /// <summary>"cuDNN 9.12.0" or "no cuDNN (why)", for the device description.</summary>
     private string OpenCudnn()
     {
-        if (CudnnRouting.DisabledByEnvironment(Environment.GetEnvironmentVariable("DEEPNET_CUDNN")))
-            return NoCudnn("disabled by DEEPNET_CUDNN=0");
+        string? setting = Environment.GetEnvironmentVariable("DEEPNET_CUDNN");
+        if (CudnnRouting.DisabledByEnvironment(setting)) return NoCudnn($"disabled by DEEPNET_CUDNN={setting}");
         if (!LibraryResolver.TryLoad("cudnn", out _, out string? error))
             return NoCudnn(error ?? "libcudnn not found");
+        try
+        {
+            return CreateCudnnHandle();
+        }
+        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
+        {
+            // A libcudnn that loads but lacks an export the backend binds: the own kernels still work.
+            return NoCudnn(e.Message);
+        }
+    }
+
+    private string CreateCudnnHandle()
+    {
         var version = CudnnRouting.DecodeVersion(Interop.Cudnn.cudnnGetVersion());
         if (version.Major < 8) return NoCudnn($"cuDNN {version.Major}.{version.Minor} is older than 8");
         nint handle;
