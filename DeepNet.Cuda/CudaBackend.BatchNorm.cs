@@ -2,7 +2,8 @@
 namespace DeepNet.Cuda;
 
 // Batch normalization over x seen as rows × C (batchnorm.cu): per-channel statistics in one pass
-// of blocks over channel tiles, then an elementwise apply. Checks are the CPU backend's.
+// of blocks over channel tiles, then an elementwise apply. Checks are the CPU backend's. The apply
+// and the backward go through cuDNN where it can (CudaBackend.CudnnBatchNorm.cs says which).
 public sealed unsafe partial class CudaBackend
 {
     private const int BatchNormChannelsPerBlock = 32;
@@ -29,10 +30,11 @@ public sealed unsafe partial class CudaBackend
     public void BatchNormInference(Tensor x, Tensor gamma, Tensor beta, Tensor mean, Tensor variance, float epsilon, Tensor y)
     {
         const string op = "BatchNormInference";
-        var (_, c) = BatchNormRows(op, x);
+        var (rows, c) = BatchNormRows(op, x);
         CheckChannels(op, c, x, ("gamma", gamma), ("beta", beta), ("mean", mean), ("variance", variance));
         CheckSameShapeAs(op, x, "y", y);
         if (x.Size == 0) return;
+        if (TryCudnnBatchNormInference(x, gamma, beta, mean, variance, epsilon, y, rows, c)) return;
         EnterContext();
         long n = x.Size;
         ulong px = Ptr(x), pg = Ptr(gamma), pb = Ptr(beta), pm = Ptr(mean), pv = Ptr(variance), py = Ptr(y);
@@ -57,6 +59,7 @@ public sealed unsafe partial class CudaBackend
         CheckSameShapeAs(op, x, "dy", dy);
         CheckSameShapeAs(op, x, "dx", dx);
         if (c == 0) return;
+        if (x.Size > 0 && TryCudnnBatchNormBackward(x, dy, gamma, mean, variance, epsilon, dx, dGamma, dBeta, rows, c)) return;
         EnterContext();
         ulong px = Ptr(x), pdy = Ptr(dy), pg = Ptr(gamma), pm = Ptr(mean), pv = Ptr(variance), pdg = Ptr(dGamma), pdb = Ptr(dBeta), pdx = Ptr(dx);
         void** sums = stackalloc void*[9];

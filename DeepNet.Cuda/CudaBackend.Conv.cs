@@ -1,30 +1,35 @@
 #nullable enable
 using DeepNet.Backends;
 using DeepNet.Backends.Cpu;
+using DeepNet.Cuda.Cudnn;
 using DeepNet.Cuda.Kernels;
 
 namespace DeepNet.Cuda;
 
-// 2-D convolution, NHWC (convolution.cu): direct loops, one thread per output element, with the
-// CPU backend's geometry checks. Correct for every stride, dilation, padding and group count;
-// cuDNN (Interop/Cudnn.cs) is the faster path still to be wired in.
+// 2-D convolution, NHWC: through cuDNN where it computes exactly the contract's result
+// (CudaBackend.CudnnConv.cs), else convolution.cu's direct loops, one thread per output element,
+// which are correct for every stride, dilation, padding and group count. Both use the CPU
+// backend's geometry checks.
 public sealed unsafe partial class CudaBackend
 {
     public void ConvForward(Tensor x, Tensor kernel, Tensor y, in ConvSpec spec)
     {
         var g = ConvGeometry.Create("ConvForward", "x", x, kernel, "y", y, spec);
+        if (TryCudnnConvolution(ConvolutionPass.Forward, g, x, kernel, y)) return;
         LaunchConv("conv_fwd", g, y.Size, x, kernel, y);
     }
 
     public void ConvBackwardData(Tensor dy, Tensor kernel, Tensor dx, in ConvSpec spec)
     {
         var g = ConvGeometry.Create("ConvBackwardData", "dx", dx, kernel, "dy", dy, spec);
+        if (TryCudnnConvolution(ConvolutionPass.BackwardData, g, dy, kernel, dx)) return;
         LaunchConv("conv_bwd_data", g, dx.Size, dy, kernel, dx);
     }
 
     public void ConvBackwardFilter(Tensor x, Tensor dy, Tensor dKernel, in ConvSpec spec)
     {
         var g = ConvGeometry.Create("ConvBackwardFilter", "x", x, dKernel, "dy", dy, spec);
+        if (TryCudnnConvolution(ConvolutionPass.BackwardFilter, g, x, dy, dKernel)) return;
         LaunchConv("conv_bwd_filter", g, dKernel.Size, x, dy, dKernel);
     }
 

@@ -101,6 +101,7 @@ public sealed unsafe partial class CudaBackend
             channels = x.Shape[-1];
         }
         if (x.Size == 0) return;
+        if (TryCudnnActivation(kind, x, bias, y, alpha)) return;
         EnterContext();
         if (bias is not null) pbias = Ptr(bias);
         int code = (int)kind;
@@ -128,6 +129,7 @@ public sealed unsafe partial class CudaBackend
         RequireSameShape(name, "x", x, "dy", dy);
         RequireSameShape(name, "x", x, "dx", dx);
         if (x.Size == 0) return;
+        if (TryCudnnActivationBackward(kind, x, y, dy, dx, alpha)) return;
         EnterContext();
         int code = (int)kind;
         long n = x.Size;
@@ -152,6 +154,7 @@ public sealed unsafe partial class CudaBackend
         if (x.Rank == 0) throw new ShapeMismatchException(name, $"x {x.Shape} needs at least one axis.");
         int cols = x.Shape[-1];
         if (cols == 0 || x.Size == 0) return;
+        if (TryCudnnSoftmax(x, y, x.Size / cols, cols, log)) return;
         EnterContext();
         long rows = x.Size / cols;
         int logFlag = log ? 1 : 0;
@@ -176,6 +179,7 @@ public sealed unsafe partial class CudaBackend
         if (y.Rank == 0) throw new ShapeMismatchException(name, $"y {y.Shape} needs at least one axis.");
         int cols = y.Shape[-1];
         if (cols == 0 || y.Size == 0) return;
+        if (TryCudnnSoftmaxBackward(y, dy, dx, y.Size / cols, cols, log)) return;
         EnterContext();
         long rows = y.Size / cols;
         int logFlag = log ? 1 : 0;

@@ -5,13 +5,15 @@ using DeepNet.Cuda.Kernels;
 
 namespace DeepNet.Cuda;
 
-// Max and average pooling, NHWC (pooling.cu), with the CPU backend's geometry checks.
+// Max and average pooling, NHWC, with the CPU backend's geometry checks: through cuDNN where it
+// computes exactly the contract's result (CudaBackend.CudnnPool.cs), else pooling.cu.
 public sealed unsafe partial class CudaBackend
 {
     public void PoolForward(Tensor x, Tensor y, in PoolSpec spec)
     {
         var g = PoolGeometry.Create("PoolForward", x, y, spec);
         if (y.Size == 0) return;
+        if (TryCudnnPoolForward(g, spec, x, y)) return;
         EnterContext();
         var p = PoolParameters(g, spec);
         long total = y.Size;
@@ -30,6 +32,7 @@ public sealed unsafe partial class CudaBackend
         PoolGeometry.CheckSame("PoolBackward", "dy", dy, "y", y);
         PoolGeometry.CheckSame("PoolBackward", "dx", dx, "x", x);
         if (dx.Size == 0) return;
+        if (TryCudnnPoolBackward(g, spec, x, y, dy, dx)) return;
         EnterContext();
         var p = PoolParameters(g, spec);
         long total = dx.Size;

@@ -9,8 +9,9 @@ namespace DeepNet.Cuda;
 
 /// <summary>
 /// The backend contract on one NVIDIA GPU: the device's primary context (shared with cuBLAS and
-/// cuDNN), one non-blocking stream all work is queued on, a caching allocator, cuBLAS for GEMM
-/// and NVRTC-compiled kernels (Kernels/*.cu) for everything elementwise. Host synchronisation
+/// cuDNN), one non-blocking stream all work is queued on, a caching allocator, cuBLAS for GEMM,
+/// optional cuDNN for convolution, pooling, softmax, activations and batch norm
+/// (CudaBackend.Cudnn.cs) and NVRTC-compiled kernels (Kernels/*.cu) for everything else. Host synchronisation
 /// happens only where the host needs the data (Download) or asks for it (Synchronize).
 /// Kernels live in one file per concern (CudaBackend.Gemm.cs, .Elementwise.cs, ...).
 /// </summary>
@@ -65,16 +66,18 @@ public sealed unsafe partial class CudaBackend : IBackend
             Cublas.Check(Cublas.cublasSetMathMode(_cublas, Cublas.CUBLAS_DEFAULT_MATH));
             // TF32 tensor cores for float32 GEMM on Ampere and newer, as TensorFlow does by default.
             AllowTf32 = major >= 8;
+            string cudnn = OpenCudnn();
 
             _allocator = new CachingAllocator(new DriverMemory(EnterContext));
             _kernels = new KernelLibrary(compiler, major, minor, EnterContext);
             var (nvrtcMajor, nvrtcMinor) = KernelCompiler.NvrtcVersion();
             DeviceDescription = $"{DeviceName} (GPU {ordinal}, compute {major}.{minor}, {sms} SMs, {(ulong)totalMemory / (1024.0 * 1024 * 1024):F1} GiB, " +
-                $"driver CUDA {driverVersion / 1000}.{driverVersion % 1000 / 10}, NVRTC {nvrtcMajor}.{nvrtcMinor}, kernels {_kernels.ImageKind} for sm_{_kernels.Architecture})";
+                $"driver CUDA {driverVersion / 1000}.{driverVersion % 1000 / 10}, NVRTC {nvrtcMajor}.{nvrtcMinor}, kernels {_kernels.ImageKind} for sm_{_kernels.Architecture}, {cudnn})";
         }
         catch
         {
             // A half-opened device gives back what it took (statuses ignored: the first error is the one to report).
+            CloseCudnn();
             if (_cublas != 0) Cublas.cublasDestroy(_cublas);
             if (_stream != 0) CudaDriver.cuStreamDestroy(_stream);
             CudaDriver.cuDevicePrimaryCtxRelease(device);
@@ -287,6 +290,7 @@ public sealed unsafe partial class CudaBackend : IBackend
         EnterContext();
         CudaDriver.cuStreamSynchronize(_stream);
         _kernels.Dispose();
+        CloseCudnn();
         Cublas.cublasDestroy(_cublas);
         _allocator.ReleaseCached();
         CudaDriver.cuStreamDestroy(_stream);

@@ -126,3 +126,10 @@ extern "C" __global__ void bn_backward_apply(i64 n, i64 rows, int channels, cons
         dx[i] = dy[i] * a + (x[i] * b + k);
     }
 }
+
+// invStd[c] = 1/√(variance[c] + ε), in double and rounded once: the "saved inverse variance"
+// cuDNN's batch norm backward takes, so it uses the statistics the caller passes.
+extern "C" __global__ void bn_inv_std(i64 channels, const float* variance, float epsilon, float* invStd)
+{
+    GRID_STRIDE(i, channels) invStd[i] = (float)(1.0 / sqrt((double)variance[i] + (double)epsilon));
+}

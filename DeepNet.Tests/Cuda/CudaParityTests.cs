@@ -6,7 +6,8 @@ namespace DeepNet.Tests.Cuda;
 /// <summary>
 /// The CUDA backend against the CPU backend, kernel by kernel, on random inputs of odd shapes.
 /// Without a GPU every test ends in Assert.Ignore with the reason (Assert.Fail when
-/// DEEPNET_REQUIRE_GPU=1, as build.cake's TestGpu sets it).
+/// DEEPNET_REQUIRE_GPU=1, as build.cake's TestGpu sets it). The ops cuDNN can take run twice:
+/// through cuDNN (ignored, with the reason, where cuDNN is absent) and on the own kernels.
 /// </summary>
 [TestFixture]
 [Category("Gpu")]
@@ -35,7 +36,45 @@ public class CudaParityTests
         Assert.Ignore(message);
     }
 
+    [TearDown]
+    public void RestoreDefaults()
+    {
+        if (_gpu is null) return;
+        if (_gpu.HasCudnn) _gpu.UseCudnn = true;
+        _gpu.AllowTf32 = _gpu.ComputeCapability.Major >= 8;
+    }
+
     private CudaBackend Gpu => _gpu!;
+
+    /// <summary>Routes the test through cuDNN or the own kernels; the cuDNN variant is ignored without cuDNN.</summary>
+    private void UsePath(bool cudnn)
+    {
+        if (!cudnn)
+        {
+            if (Gpu.HasCudnn) Gpu.UseCudnn = false;
+            return;
+        }
+        try
+        {
+            Gpu.UseCudnn = true;
+        }
+        catch (InvalidOperationException e)
+        {
+            Assert.Ignore(e.Message);
+        }
+    }
+
+    private static string PathName(bool cudnn) => cudnn ? "cuDNN" : "own kernel";
+
+    /// <summary>Each case twice: through cuDNN, then on the own kernels.</summary>
+    private static IEnumerable<TestCaseData> BothPaths(IEnumerable<(string Name, object[] Arguments)> cases)
+    {
+        foreach (var (name, arguments) in cases)
+        {
+            foreach (bool cudnn in new[] { true, false })
+                yield return new TestCaseData(arguments.Append(cudnn).ToArray()).SetName($"{name}_{(cudnn ? "Cudnn" : "OwnKernel")}");
+        }
+    }
 
     // ---- helpers -----------------------------------------------------------------------------
 
@@ -188,8 +227,11 @@ public class CudaParityTests
     }
 
     [Test]
-    public void Activation_EveryKind_ForwardWithBias_AndBackward_MatchCpu([Values] ActivationKind kind)
+    public void Activation_EveryKind_ForwardWithBias_AndBackward_MatchCpu([Values] ActivationKind kind, [Values] bool cudnn)
     {
+        UsePath(cudnn);
+        // cuDNN's sigmoid/tanh/elu may use faster exponentials than the own kernel's expf.
+        double tolerance = cudnn ? 1e-5 : 2e-6;
         using var x = CpuTensor(RandomValues(40, 6 * 13, -5f, 5f), 6, 13);
         using var bias = CpuRandom(41, 13);
         using var dy = CpuRandom(42, 6, 13);
@@ -201,20 +243,21 @@ public class CudaParityTests
         using var gy = Tensor.Empty(x.Shape, DType.Float32, Gpu);
         Cpu.Activation(kind, x, bias, y, alpha);
         Gpu.Activation(kind, gx, gbias, gy, alpha);
-        AssertClose(y, gy, 1e-6, 2e-6, $"Activation {kind}");
+        AssertClose(y, gy, 1e-6, 2e-6, $"Activation {kind} with bias (own kernel on both paths)");
         using var dx = Tensor.Empty(x.Shape, DType.Float32, Cpu);
         using var gdx = Tensor.Empty(x.Shape, DType.Float32, Gpu);
         Cpu.Activation(kind, x, null, y, alpha);
         Gpu.Activation(kind, gx, null, gy, alpha);
+        AssertClose(y, gy, 1e-6, tolerance, $"Activation {kind} without bias, {PathName(cudnn)}");
         Cpu.ActivationBackward(kind, x, y, dy, dx, alpha);
         Gpu.ActivationBackward(kind, gx, gy, gdy, gdx, alpha);
-        AssertClose(dx, gdx, 1e-6, 2e-6, $"ActivationBackward {kind}");
+        AssertClose(dx, gdx, 1e-6, tolerance, $"ActivationBackward {kind}, {PathName(cudnn)}");
     }
 
-    [TestCase(false)]
-    [TestCase(true)]
-    public void Softmax_ForwardAndBackward_MatchCpu(bool log)
+    [Test]
+    public void Softmax_ForwardAndBackward_MatchCpu([Values] bool log, [Values] bool cudnn)
     {
+        UsePath(cudnn);
         foreach (var shape in new[] { new[] { 1, 1 }, new[] { 7, 10 }, new[] { 3, 2, 1000 } })
         {
             using var x = CpuTensor(RandomValues(50, new Shape(shape).Size, -10f, 10f), shape);
@@ -225,12 +268,12 @@ public class CudaParityTests
             using var gy = Tensor.Empty(x.Shape, DType.Float32, Gpu);
             Cpu.Softmax(x, y, log);
             Gpu.Softmax(gx, gy, log);
-            AssertClose(y, gy, 1e-6, 1e-5, $"Softmax log={log} {x.Shape}");
+            AssertClose(y, gy, 1e-6, 1e-5, $"Softmax log={log} {x.Shape}, {PathName(cudnn)}");
             using var dx = Tensor.Empty(x.Shape, DType.Float32, Cpu);
             using var gdx = Tensor.Empty(x.Shape, DType.Float32, Gpu);
             Cpu.SoftmaxBackward(y, dy, dx, log);
             Gpu.SoftmaxBackward(OnGpu(y), gdy, gdx, log);
-            AssertClose(dx, gdx, 1e-5, 1e-5, $"SoftmaxBackward log={log} {x.Shape}");
+            AssertClose(dx, gdx, 1e-5, 1e-5, $"SoftmaxBackward log={log} {x.Shape}, {PathName(cudnn)}");
         }
     }
 
@@ -393,19 +436,27 @@ public class CudaParityTests
 
     // ---- convolution -------------------------------------------------------------------------
 
-    public static IEnumerable<TestCaseData> ConvCases()
+    public static IEnumerable<TestCaseData> ConvCases() => BothPaths(new (string, object[])[]
     {
         // (x shape, kernel shape, strides, dilation, padding, groups)
-        yield return new TestCaseData(new[] { 2, 7, 9, 3 }, new[] { 3, 3, 3, 5 }, (1, 1), (1, 1), Padding.Valid, 1).SetName("Conv_3x3Valid_MatchesCpu");
-        yield return new TestCaseData(new[] { 1, 8, 7, 4 }, new[] { 3, 2, 4, 6 }, (2, 2), (1, 1), Padding.Same, 1).SetName("Conv_Stride2Same_NonSquareKernel_MatchesCpu");
-        yield return new TestCaseData(new[] { 2, 9, 9, 2 }, new[] { 3, 3, 2, 3 }, (1, 1), (2, 2), Padding.Same, 1).SetName("Conv_Dilation2Same_MatchesCpu");
-        yield return new TestCaseData(new[] { 1, 6, 5, 4 }, new[] { 3, 3, 1, 4 }, (1, 2), (1, 1), Padding.Same, 4).SetName("Conv_Depthwise_MatchesCpu");
-        yield return new TestCaseData(new[] { 3, 5, 5, 6 }, new[] { 1, 1, 3, 4 }, (1, 1), (1, 1), Padding.Valid, 2).SetName("Conv_1x1TwoGroups_MatchesCpu");
-    }
+        ("Conv_3x3Valid_MatchesCpu", new object[] { new[] { 2, 7, 9, 3 }, new[] { 3, 3, 3, 5 }, (1, 1), (1, 1), Padding.Valid, 1 }),
+        // Height pads 0 top / 1 bottom: the own kernel on both paths.
+        ("Conv_Stride2Same_NonSquareKernel_MatchesCpu", new object[] { new[] { 1, 8, 7, 4 }, new[] { 3, 2, 4, 6 }, (2, 2), (1, 1), Padding.Same, 1 }),
+        ("Conv_Stride2SameSymmetric_MatchesCpu", new object[] { new[] { 2, 9, 7, 3 }, new[] { 3, 3, 3, 4 }, (2, 2), (1, 1), Padding.Same, 1 }),
+        ("Conv_EvenKernelSame_PadsBottomRight_MatchesCpu", new object[] { new[] { 2, 6, 6, 2 }, new[] { 2, 2, 2, 3 }, (1, 1), (1, 1), Padding.Same, 1 }),
+        ("Conv_Dilation2Same_MatchesCpu", new object[] { new[] { 2, 9, 9, 2 }, new[] { 3, 3, 2, 3 }, (1, 1), (2, 2), Padding.Same, 1 }),
+        ("Conv_Depthwise_MatchesCpu", new object[] { new[] { 1, 6, 5, 4 }, new[] { 3, 3, 1, 4 }, (1, 2), (1, 1), Padding.Same, 4 }),
+        ("Conv_1x1TwoGroups_MatchesCpu", new object[] { new[] { 3, 5, 5, 6 }, new[] { 1, 1, 3, 4 }, (1, 1), (1, 1), Padding.Valid, 2 }),
+    });
 
     [TestCaseSource(nameof(ConvCases))]
-    public void Conv_ForwardBackwardDataBackwardFilter(int[] xShape, int[] kShape, (int, int) strides, (int, int) dilation, Padding padding, int groups)
+    public void Conv_ForwardBackwardDataBackwardFilter(int[] xShape, int[] kShape, (int, int) strides, (int, int) dilation, Padding padding, int groups, bool cudnn)
     {
+        UsePath(cudnn);
+        // Full float32 products (TF32 is checked in GEMM); cuDNN's Winograd/FFT algorithms round
+        // differently from a direct sum, hence the wider cuDNN tolerance.
+        Gpu.AllowTf32 = false;
+        double tolerance = cudnn ? 1e-4 : 1e-5;
         var spec = ConvSpec.Create(xShape[1], xShape[2], kShape[0], kShape[1], strides, dilation, padding, groups);
         int[] yShape = { xShape[0], spec.OutputHeight(xShape[1], kShape[0]), spec.OutputWidth(xShape[2], kShape[1]), kShape[3] };
         using var x = CpuRandom(150, xShape);
@@ -418,28 +469,35 @@ public class CudaParityTests
         using var gy = Tensor.Empty(new Shape(yShape), DType.Float32, Gpu);
         Cpu.ConvForward(x, k, y, spec);
         Gpu.ConvForward(gx, gk, gy, spec);
-        AssertClose(y, gy, 1e-5, 1e-5, "ConvForward");
+        AssertClose(y, gy, tolerance, tolerance, $"ConvForward, {PathName(cudnn)}");
         using var dx = Tensor.Empty(new Shape(xShape), DType.Float32, Cpu);
         using var gdx = Tensor.Empty(new Shape(xShape), DType.Float32, Gpu);
         Cpu.ConvBackwardData(dy, k, dx, spec);
         Gpu.ConvBackwardData(gdy, gk, gdx, spec);
-        AssertClose(dx, gdx, 1e-5, 1e-5, "ConvBackwardData");
+        AssertClose(dx, gdx, tolerance, tolerance, $"ConvBackwardData, {PathName(cudnn)}");
         using var dk = Tensor.Empty(new Shape(kShape), DType.Float32, Cpu);
         using var gdk = Tensor.Empty(new Shape(kShape), DType.Float32, Gpu);
         Cpu.ConvBackwardFilter(x, dy, dk, spec);
         Gpu.ConvBackwardFilter(gx, gdy, gdk, spec);
-        AssertClose(dk, gdk, 1e-4, 1e-5, "ConvBackwardFilter");
+        AssertClose(dk, gdk, 1e-4, tolerance, $"ConvBackwardFilter, {PathName(cudnn)}");
     }
 
     // ---- pooling -----------------------------------------------------------------------------
 
-    [TestCase(PoolKind.Max, 2, 2, 2, 2, Padding.Valid)]
-    [TestCase(PoolKind.Max, 3, 3, 2, 2, Padding.Same)]
-    [TestCase(PoolKind.Max, 3, 2, 1, 1, Padding.Same)]
-    [TestCase(PoolKind.Average, 2, 2, 2, 2, Padding.Valid)]
-    [TestCase(PoolKind.Average, 3, 3, 2, 1, Padding.Same)]
-    public void Pool_ForwardAndBackward_MatchCpu(PoolKind kind, int ph, int pw, int sh, int sw, Padding padding)
+    public static IEnumerable<TestCaseData> PoolCases() => BothPaths(new (string, object[])[]
     {
+        ("Pool_Max2x2Valid_MatchesCpu", new object[] { PoolKind.Max, 2, 2, 2, 2, Padding.Valid }),
+        ("Pool_Max3x3Stride2Same_MatchesCpu", new object[] { PoolKind.Max, 3, 3, 2, 2, Padding.Same }),
+        // Width pads 0 left / 1 right: the own kernel on both paths.
+        ("Pool_Max3x2Stride1Same_MatchesCpu", new object[] { PoolKind.Max, 3, 2, 1, 1, Padding.Same }),
+        ("Pool_Average2x2Valid_MatchesCpu", new object[] { PoolKind.Average, 2, 2, 2, 2, Padding.Valid }),
+        ("Pool_Average3x3Same_ExcludesPadding_MatchesCpu", new object[] { PoolKind.Average, 3, 3, 2, 1, Padding.Same }),
+    });
+
+    [TestCaseSource(nameof(PoolCases))]
+    public void Pool_ForwardAndBackward_MatchCpu(PoolKind kind, int ph, int pw, int sh, int sw, Padding padding, bool cudnn)
+    {
+        UsePath(cudnn);
         var spec = PoolSpec.Create(kind, 7, 9, (ph, pw), (sh, sw), padding);
         int[] xs = { 2, 7, 9, 3 }, ys = { 2, spec.OutputHeight(7), spec.OutputWidth(9), 3 };
         // Repeated values check that max routes to the first maximum, as on the CPU.
@@ -452,22 +510,34 @@ public class CudaParityTests
         using var gy = Tensor.Empty(new Shape(ys), DType.Float32, Gpu);
         Cpu.PoolForward(x, y, spec);
         Gpu.PoolForward(gx, gy, spec);
-        AssertClose(y, gy, 0, 0, $"PoolForward {kind} (same order of operations: bit-exact)");
+        if (cudnn)
+            AssertClose(y, gy, 1e-6, 1e-6, $"PoolForward {kind}, cuDNN");
+        else
+            AssertClose(y, gy, 0, 0, $"PoolForward {kind}, own kernel (same order of operations: bit-exact)");
         using var dx = Tensor.Empty(new Shape(xs), DType.Float32, Cpu);
         using var gdx = Tensor.Empty(new Shape(xs), DType.Float32, Gpu);
         Cpu.PoolBackward(x, y, dy, dx, spec);
         Gpu.PoolBackward(gx, gy, gdy, gdx, spec);
-        AssertClose(dx, gdx, 1e-6, 1e-6, $"PoolBackward {kind}");
+        AssertClose(dx, gdx, 1e-6, 1e-6, $"PoolBackward {kind}, {PathName(cudnn)}");
     }
 
     // ---- batch normalization -----------------------------------------------------------------
 
-    [TestCase(new[] { 1, 1 })]
-    [TestCase(new[] { 5, 3 })]
-    [TestCase(new[] { 2, 7, 9, 40 })]
-    [TestCase(new[] { 300, 33 })]
-    public void BatchNorm_TrainingInferenceBackward_MatchCpu(int[] shape)
+    public static IEnumerable<TestCaseData> BatchNormCases() => BothPaths(new (string, object[])[]
     {
+        // One row: the own kernel on both paths.
+        ("BatchNorm_OneRowOneChannel_MatchesCpu", new object[] { new[] { 1, 1 } }),
+        ("BatchNorm_5x3_MatchesCpu", new object[] { new[] { 5, 3 } }),
+        ("BatchNorm_Nhwc2x7x9x40_MatchesCpu", new object[] { new[] { 2, 7, 9, 40 } }),
+        ("BatchNorm_300x33_MatchesCpu", new object[] { new[] { 300, 33 } }),
+    });
+
+    [TestCaseSource(nameof(BatchNormCases))]
+    public void BatchNorm_TrainingInferenceBackward_MatchCpu(int[] shape, bool cudnn)
+    {
+        UsePath(cudnn);
+        // cuDNN sums in float where batchnorm.cu sums in double.
+        double sums = cudnn ? 1e-4 : 1e-5;
         int c = shape[^1];
         // An offset mean checks the centred second pass.
         using var x = CpuTensor(RandomValues(130, new Shape(shape).Size, 4f, 6f), shape);
@@ -487,18 +557,52 @@ public class CudaParityTests
         Gpu.BatchNormTraining(gx, ggamma, gbeta, 1e-3f, gy, gmean, gvariance);
         AssertClose(mean, gmean, 1e-6, 1e-6, "BatchNormTraining mean");
         AssertClose(variance, gvariance, 1e-6, 1e-5, "BatchNormTraining variance");
-        AssertClose(y, gy, 1e-5, 1e-5, "BatchNormTraining y");
+        AssertClose(y, gy, 1e-5, 1e-5, $"BatchNormTraining y, {PathName(cudnn)}");
         Cpu.BatchNormInference(x, gamma, beta, mean, variance, 1e-3f, y);
         Gpu.BatchNormInference(gx, ggamma, gbeta, OnGpu(mean), OnGpu(variance), 1e-3f, gy);
-        AssertClose(y, gy, 1e-5, 1e-5, "BatchNormInference y");
+        AssertClose(y, gy, 1e-5, 1e-5, $"BatchNormInference y, {PathName(cudnn)}");
         using var dx = Cpu1(shape); using var gdx = Gpu1(shape);
         using var dGamma = Cpu1(c); using var gdGamma = Gpu1(c);
         using var dBeta = Cpu1(c); using var gdBeta = Gpu1(c);
         Cpu.BatchNormBackward(x, dy, gamma, mean, variance, 1e-3f, dx, dGamma, dBeta);
         Gpu.BatchNormBackward(gx, gdy, ggamma, OnGpu(mean), OnGpu(variance), 1e-3f, gdx, gdGamma, gdBeta);
-        AssertClose(dBeta, gdBeta, 1e-5, 1e-5, "BatchNormBackward dBeta");
-        AssertClose(dGamma, gdGamma, 1e-4, 1e-5, "BatchNormBackward dGamma");
-        AssertClose(dx, gdx, 1e-4, 1e-4, "BatchNormBackward dx");
+        AssertClose(dBeta, gdBeta, sums, 1e-5, $"BatchNormBackward dBeta, {PathName(cudnn)}");
+        AssertClose(dGamma, gdGamma, 1e-4, sums, $"BatchNormBackward dGamma, {PathName(cudnn)}");
+        AssertClose(dx, gdx, 1e-4, 1e-4, $"BatchNormBackward dx, {PathName(cudnn)}");
+    }
+
+    [Test]
+    public void DeviceDescription_SaysWhetherCudnnIsUsed()
+    {
+        if (Gpu.HasCudnn)
+        {
+            Assert.That(Gpu.DeviceDescription, Does.Match(@"cuDNN \d+\.\d+\.\d+\)$"));
+            Assert.That(Gpu.UseCudnn, Is.True, "on by default when present");
+            Assert.That(Gpu.CudnnVersion!.Value.Major, Is.GreaterThanOrEqualTo(8));
+        }
+        else
+        {
+            Assert.That(Gpu.DeviceDescription, Does.Match(@"no cuDNN \(.+\)\)$"));
+            Assert.That(() => Gpu.UseCudnn = true, Throws.InvalidOperationException.With.Message.Contains("cuDNN is not available"));
+        }
+    }
+
+    [Test]
+    public void BatchNorm_EpsilonBelowCudnnsMinimum_StillMatchesCpu([Values] bool cudnn)
+    {
+        UsePath(cudnn);
+        using var x = CpuRandom(160, 6, 4);
+        using var gamma = CpuRandom(161, 4);
+        using var beta = CpuRandom(162, 4);
+        using var y = Tensor.Empty(x.Shape, DType.Float32, Cpu);
+        using var mean = Tensor.Empty(new Shape(4), DType.Float32, Cpu);
+        using var variance = Tensor.Empty(new Shape(4), DType.Float32, Cpu);
+        using var gy = Tensor.Empty(x.Shape, DType.Float32, Gpu);
+        using var gmean = Tensor.Empty(new Shape(4), DType.Float32, Gpu);
+        using var gvariance = Tensor.Empty(new Shape(4), DType.Float32, Gpu);
+        Cpu.BatchNormTraining(x, gamma, beta, 1e-7f, y, mean, variance);
+        Gpu.BatchNormTraining(OnGpu(x), OnGpu(gamma), OnGpu(beta), 1e-7f, gy, gmean, gvariance);
+        AssertClose(y, gy, 1e-5, 1e-5, $"BatchNormTraining y with epsilon 1e-7, {PathName(cudnn)}");
     }
 
     // ---- allocator and missing kernels -------------------------------------------------------
