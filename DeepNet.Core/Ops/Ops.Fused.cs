@@ -1,6 +1,7 @@
 #nullable enable
 using DeepNet.Autograd;
 using DeepNet.Backends;
+using DeepNet.Backends.Cpu;
 
 namespace DeepNet;
 
@@ -113,7 +114,8 @@ public static partial class Ops
     /// <summary>
     /// Cross-entropy of softmax(logits) against integer class labels, per sample: logits (…, C),
     /// labels (…) int32/int64 in [0, C) → shape (…). Backward: softmax(logits) − one_hot(labels).
-    /// Labels outside [0, C) are not detected and give a loss of 0 for that sample.
+    /// A label outside [0, C) throws, as in Keras: at once on the CPU backend; on a device backend
+    /// the backend reports it at its next host synchronisation.
     /// </summary>
     public static Tensor SparseSoftmaxCrossEntropy(Tensor logits, Tensor labels)
     {
@@ -126,6 +128,7 @@ public static partial class Ops
         for (int i = 0; fits && i < labels.Rank; i++) fits = labels.Shape[i] == logits.Shape[i];
         if (!fits)
             throw new ShapeMismatchException("SparseSoftmaxCrossEntropy", $"labels {labels.Shape} must have the shape of logits {logits.Shape} without the last axis.");
+        if (labels.Backend is CpuBackend) CpuBackend.CheckClassLabels("SparseSoftmaxCrossEntropy", labels, logits.Shape[-1]);
         var oneHot = OneHot(labels, logits.Shape[-1]);
         var loss = CrossEntropyCore("SparseSoftmaxCrossEntropy", logits, oneHot, [logits, labels]);
         Release(oneHot);
