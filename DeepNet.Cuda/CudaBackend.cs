@@ -144,6 +144,24 @@ public sealed unsafe partial class CudaBackend : IBackend
 
     private PinnedStagingPool Pinned => _pinned ??= new PinnedStagingPool(new DriverPinnedMemory(EnterContext, _stream));
 
+    private bool _pinningRefused;
+
+    // Page-locking can be refused (ulimit -l, host memory): the copy then takes the pageable path,
+    // and so do later ones rather than asking the driver again on every transfer.
+    private PinnedStagingPool.Staging? TryRentStaging(long bytes)
+    {
+        if (bytes > MaxStagedBytes || _pinningRefused) return null;
+        try
+        {
+            return Pinned.Rent(bytes);
+        }
+        catch (CudaException)
+        {
+            _pinningRefused = true;
+            return null;
+        }
+    }
+
     /// <summary>Counters of the pinned host buffers that uploads and downloads stage through.</summary>
     public PinnedPoolStats PinnedMemory => _pinned?.Stats ?? default;
 
@@ -156,7 +174,8 @@ public sealed unsafe partial class CudaBackend : IBackend
         EnterContext();
         ulong dst = Ptr(destination);
         long bytes = (long)source.Length * sizeof(T);
-        if (bytes > MaxStagedBytes)
+        var staging = TryRentStaging(bytes);
+        if (staging is null)
         {
             // From pageable memory the driver stages the data itself before returning, so the span
             // may be reused at once; the copy is ordered on the stream with the kernels.
@@ -166,7 +185,6 @@ public sealed unsafe partial class CudaBackend : IBackend
         }
         // Copy into a pinned buffer and queue a truly asynchronous copy from it; the pool keeps the
         // buffer out of reuse until an event recorded after this copy has completed.
-        var staging = Pinned.Rent(bytes);
         bool queued = false;
         try
         {
@@ -189,7 +207,8 @@ public sealed unsafe partial class CudaBackend : IBackend
         EnterContext();
         ulong src = Ptr(source);
         long bytes = (long)destination.Length * sizeof(T);
-        if (bytes > MaxStagedBytes)
+        var staging = TryRentStaging(bytes);
+        if (staging is null)
         {
             fixed (T* p = destination)
             {
@@ -201,7 +220,6 @@ public sealed unsafe partial class CudaBackend : IBackend
         {
             // Into a pinned buffer, one stream sync, then to the caller's span. After the sync no
             // copy uses the buffer, so it goes back free (no event).
-            var staging = Pinned.Rent(bytes);
             try
             {
                 CudaDriver.Check(CudaDriver.cuMemcpyDtoHAsync((void*)staging.Pointer, src, (nuint)bytes, _stream));
