@@ -1,4 +1,3 @@
-using DeepNet.Backends;
 using DeepNet.Cuda;
 
 namespace DeepNet.Tests.Cuda;
