@@ -160,8 +160,8 @@ public sealed unsafe partial class CudaBackend
         long n = indices.Size, axisDim = x.Shape[a], inner = x.Shape.SizeOf(a + 1, x.Rank);
         long total = y.Size;
         int wide = indices.DType == DType.Int64 ? 1 : 0;
-        ulong px = Ptr(x), pi = Ptr(indices), py = Ptr(y);
-        void** args = stackalloc void*[8];
+        ulong px = Ptr(x), pi = Ptr(indices), py = Ptr(y), error = ErrorRecord();
+        void** args = stackalloc void*[9];
         args[0] = &total;
         args[1] = &n;
         args[2] = &axisDim;
@@ -170,6 +170,7 @@ public sealed unsafe partial class CudaBackend
         args[5] = &pi;
         args[6] = &wide;
         args[7] = &py;
+        args[8] = &error;
         Launch(_kernels.Function("layout.cu", x.DType.SizeInBytes() == 4 ? "gather_u32" : "gather_u64"), total, args);
     }
 
@@ -185,8 +186,8 @@ public sealed unsafe partial class CudaBackend
         if (outer == 0 || inner == 0 || n == 0) return;
         EnterContext();
         int wide = indices.DType == DType.Int64 ? 1 : 0;
-        ulong pu = Ptr(updates), pi = Ptr(indices), py = Ptr(y);
-        void** args = stackalloc void*[8];
+        ulong pu = Ptr(updates), pi = Ptr(indices), py = Ptr(y), error = ErrorRecord();
+        void** args = stackalloc void*[9];
         args[0] = &outer;
         args[1] = &n;
         args[2] = &axisDim;
@@ -195,6 +196,7 @@ public sealed unsafe partial class CudaBackend
         args[5] = &pi;
         args[6] = &wide;
         args[7] = &py;
+        args[8] = &error;
         string kernel = y.DType switch
         {
             DType.Float32 => "scatter_add_f32",

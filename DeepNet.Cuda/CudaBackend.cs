@@ -103,12 +103,13 @@ public sealed unsafe partial class CudaBackend : IBackend
 
     public MemoryStats Memory => _allocator.Stats;
 
-    /// <summary>Returns cached, unused device memory to the driver.</summary>
+    /// <summary>Returns cached, unused device memory and pinned host buffers to the driver.</summary>
     public void ReleaseCachedMemory()
     {
         EnterContext();
         Synchronize();
         _allocator.ReleaseCached();
+        _pinned?.ReleaseCached();
     }
 
     internal void EnterContext()
@@ -138,6 +139,35 @@ public sealed unsafe partial class CudaBackend : IBackend
 
     private static long Bytes(Tensor t) => t.Size * t.DType.SizeInBytes();
 
+    // Transfers above this size skip the pinned staging buffer: the extra host copy would cost
+    // more than the pageable path's blocking, and the pool should not pin that much memory.
+    private const long MaxStagedBytes = 64L << 20;
+
+    private PinnedStagingPool? _pinned;
+
+    private PinnedStagingPool Pinned => _pinned ??= new PinnedStagingPool(new DriverPinnedMemory(EnterContext, _stream));
+
+    private bool _pinningRefused;
+
+    // Page-locking can be refused (ulimit -l, host memory): the copy then takes the pageable path,
+    // and so do later ones rather than asking the driver again on every transfer.
+    private PinnedStagingPool.Staging? TryRentStaging(long bytes)
+    {
+        if (bytes > MaxStagedBytes || _pinningRefused) return null;
+        try
+        {
+            return Pinned.Rent(bytes);
+        }
+        catch (CudaException)
+        {
+            _pinningRefused = true;
+            return null;
+        }
+    }
+
+    /// <summary>Counters of the pinned host buffers that uploads and downloads stage through.</summary>
+    public PinnedPoolStats PinnedMemory => _pinned?.Stats ?? default;
+
     public void Upload<T>(ReadOnlySpan<T> source, Tensor destination) where T : unmanaged
     {
         destination.CheckDType(DTypeExtensions.Of<T>(), "Upload");
@@ -146,10 +176,29 @@ public sealed unsafe partial class CudaBackend : IBackend
         if (source.IsEmpty) return;
         EnterContext();
         ulong dst = Ptr(destination);
-        // From pageable memory the driver copies into its own staging buffer before returning, so
-        // the span may be reused at once; the copy is ordered on the stream with the kernels.
-        fixed (T* p = source)
-            CudaDriver.Check(CudaDriver.cuMemcpyHtoDAsync(dst, p, (nuint)(source.Length * sizeof(T)), _stream));
+        long bytes = (long)source.Length * sizeof(T);
+        var staging = TryRentStaging(bytes);
+        if (staging is null)
+        {
+            // From pageable memory the driver stages the data itself before returning, so the span
+            // may be reused at once; the copy is ordered on the stream with the kernels.
+            fixed (T* p = source)
+                CudaDriver.Check(CudaDriver.cuMemcpyHtoDAsync(dst, p, (nuint)bytes, _stream));
+            return;
+        }
+        // Copy into a pinned buffer and queue a truly asynchronous copy from it; the pool keeps the
+        // buffer out of reuse until an event recorded after this copy has completed.
+        bool queued = false;
+        try
+        {
+            source.CopyTo(new Span<T>((void*)staging.Pointer, source.Length));
+            CudaDriver.Check(CudaDriver.cuMemcpyHtoDAsync(dst, (void*)staging.Pointer, (nuint)bytes, _stream));
+            queued = true;
+        }
+        finally
+        {
+            Pinned.Return(staging, copyInFlight: queued);
+        }
     }
 
     public void Download<T>(Tensor source, Span<T> destination) where T : unmanaged
@@ -160,11 +209,32 @@ public sealed unsafe partial class CudaBackend : IBackend
         if (destination.IsEmpty) return;
         EnterContext();
         ulong src = Ptr(source);
-        fixed (T* p = destination)
+        long bytes = (long)destination.Length * sizeof(T);
+        var staging = TryRentStaging(bytes);
+        if (staging is null)
         {
-            CudaDriver.Check(CudaDriver.cuMemcpyDtoHAsync(p, src, (nuint)(destination.Length * sizeof(T)), _stream));
-            CudaDriver.Check(CudaDriver.cuStreamSynchronize(_stream));
+            fixed (T* p = destination)
+            {
+                CudaDriver.Check(CudaDriver.cuMemcpyDtoHAsync(p, src, (nuint)bytes, _stream));
+                CudaDriver.Check(CudaDriver.cuStreamSynchronize(_stream));
+            }
         }
+        else
+        {
+            // Into a pinned buffer, one stream sync, then to the caller's span. After the sync no
+            // copy uses the buffer, so it goes back free (no event).
+            try
+            {
+                CudaDriver.Check(CudaDriver.cuMemcpyDtoHAsync((void*)staging.Pointer, src, (nuint)bytes, _stream));
+                CudaDriver.Check(CudaDriver.cuStreamSynchronize(_stream));
+                new ReadOnlySpan<T>((void*)staging.Pointer, destination.Length).CopyTo(destination);
+            }
+            finally
+            {
+                Pinned.Return(staging, copyInFlight: false);
+            }
+        }
+        ThrowIfDeviceError();
     }
 
     public void Copy(Tensor source, Tensor destination)
@@ -238,6 +308,7 @@ public sealed unsafe partial class CudaBackend : IBackend
     {
         EnterContext();
         CudaDriver.Check(CudaDriver.cuStreamSynchronize(_stream));
+        ThrowIfDeviceError();
     }
 
     // ---- launching ---------------------------------------------------------------------------
@@ -293,6 +364,8 @@ public sealed unsafe partial class CudaBackend : IBackend
         CloseCudnn();
         Cublas.cublasDestroy(_cublas);
         _allocator.ReleaseCached();
+        _pinned?.Dispose();
+        ReleaseErrorRecord();
         CudaDriver.cuStreamDestroy(_stream);
         CudaDriver.cuDevicePrimaryCtxRelease(_device);
         t_currentContext = 0;

@@ -99,6 +99,36 @@ public sealed partial class CpuBackend
         }
     }
 
+    /// <summary>
+    /// Throws when a class label of a host tensor lies outside [0, <paramref name="classes"/>), as
+    /// Keras (TensorFlow) does; one compare per label. Used by the sparse cross-entropy, whose
+    /// one-hot path would otherwise give a silent loss of 0 for such a sample.
+    /// </summary>
+    internal static unsafe void CheckClassLabels(string op, Tensor labels, int classes)
+    {
+        long n = labels.Size;
+        if (labels.DType == DType.Int32)
+        {
+            int* p = Pointer<int>(labels);
+            for (long j = 0; j < n; j++)
+            {
+                if ((uint)p[j] >= (uint)classes) ThrowBadLabel(op, p[j], j, classes);
+            }
+        }
+        else
+        {
+            long* p = Pointer<long>(labels);
+            for (long j = 0; j < n; j++)
+            {
+                if ((ulong)p[j] >= (ulong)classes) ThrowBadLabel(op, p[j], j, classes);
+            }
+        }
+    }
+
+    private static void ThrowBadLabel(string op, long value, long position, int classes) =>
+        throw new ArgumentOutOfRangeException("labels", value,
+            $"{op}: label {value} (at flat position {position} of labels) is outside the valid range [0, {classes}) of the {classes} classes.");
+
     private static void ThrowBadIndex(string op, long value, long position, int axisDim, int axis, Shape shape) =>
         throw new ArgumentOutOfRangeException("indices", value,
             $"{op}: index {value} (at flat position {position} of indices) is out of range [0, {axisDim}) for axis {axis} of shape {shape}.");

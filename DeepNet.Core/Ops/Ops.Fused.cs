@@ -1,6 +1,7 @@
 #nullable enable
 using DeepNet.Autograd;
 using DeepNet.Backends;
+using DeepNet.Backends.Cpu;
 
 namespace DeepNet;
 
@@ -113,7 +114,8 @@ public static partial class Ops
     /// <summary>
     /// Cross-entropy of softmax(logits) against integer class labels, per sample: logits (…, C),
     /// labels (…) int32/int64 in [0, C) → shape (…). Backward: softmax(logits) − one_hot(labels).
-    /// Labels outside [0, C) are not detected and give a loss of 0 for that sample.
+    /// A label outside [0, C) throws, as in Keras: at once on the CPU backend; on a device backend
+    /// the backend reports it at its next host synchronisation.
     /// </summary>
     public static Tensor SparseSoftmaxCrossEntropy(Tensor logits, Tensor labels)
     {
@@ -126,10 +128,26 @@ public static partial class Ops
         for (int i = 0; fits && i < labels.Rank; i++) fits = labels.Shape[i] == logits.Shape[i];
         if (!fits)
             throw new ShapeMismatchException("SparseSoftmaxCrossEntropy", $"labels {labels.Shape} must have the shape of logits {logits.Shape} without the last axis.");
+        if (labels.Backend is CpuBackend) CpuBackend.CheckClassLabels("SparseSoftmaxCrossEntropy", labels, logits.Shape[-1]);
+        else ProbeLabelsOnDevice(labels, logits.Shape[-1]);
         var oneHot = OneHot(labels, logits.Shape[-1]);
         var loss = CrossEntropyCore("SparseSoftmaxCrossEntropy", logits, oneHot, [logits, labels]);
         Release(oneHot);
         return loss;
+    }
+
+    /// <summary>
+    /// Device labels are not read back (that would synchronise every training step). Instead they
+    /// index a gather from a vector of the class count: a device backend checks gather indices in
+    /// the kernel and reports a bad one, as a Gather error naming the label and [0, classes), at
+    /// its next host synchronisation. The gathered values are discarded.
+    /// </summary>
+    private static void ProbeLabelsOnDevice(Tensor labels, int classes)
+    {
+        var backend = labels.Backend;
+        using var table = Tensor.Empty(new Shape(classes), DType.Float32, backend);
+        using var probe = Tensor.Empty(labels.Shape, DType.Float32, backend);
+        backend.Gather(table, labels, 0, probe);
     }
 
     /// <summary>Forward and fused backward shared by both cross-entropies; <paramref name="inputs"/> is what the tape sees.</summary>

@@ -25,6 +25,7 @@ internal static unsafe partial class CudaDriver
     public const int CUDA_ERROR_OUT_OF_MEMORY = 2;
     public const int CUDA_ERROR_NOT_INITIALIZED = 3;
     public const int CUDA_ERROR_NO_DEVICE = 100;
+    public const int CUDA_ERROR_NOT_READY = 600;
     public const int CUDA_ERROR_NO_BINARY_FOR_GPU = 209;
     public const int CUDA_ERROR_INVALID_PTX = 218;
     public const int CUDA_ERROR_UNSUPPORTED_PTX_VERSION = 222;
@@ -79,6 +80,10 @@ internal static unsafe partial class CudaDriver
     [LibraryImport(Lib, EntryPoint = "cuMemFreeHost")]
     public static partial int cuMemFreeHost(void* pointer);
 
+    // CUresult cuMemHostAlloc(void** pp, size_t bytesize, unsigned int Flags): page-locked host memory.
+    [LibraryImport(Lib, EntryPoint = "cuMemHostAlloc")]
+    public static partial int cuMemHostAlloc(void** pointer, nuint bytes, uint flags);
+
     [LibraryImport(Lib, EntryPoint = "cuMemGetInfo_v2")]
     public static partial int cuMemGetInfo(nuint* free, nuint* total);
 
@@ -130,6 +135,10 @@ internal static unsafe partial class CudaDriver
 
     [LibraryImport(Lib, EntryPoint = "cuEventSynchronize")]
     public static partial int cuEventSynchronize(nint @event);
+
+    // CUDA_SUCCESS when the work before the event's record has finished, CUDA_ERROR_NOT_READY if not.
+    [LibraryImport(Lib, EntryPoint = "cuEventQuery")]
+    public static partial int cuEventQuery(nint @event);
 
     [LibraryImport(Lib, EntryPoint = "cuEventDestroy_v2")]
     public static partial int cuEventDestroy(nint @event);

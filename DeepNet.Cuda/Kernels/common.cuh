@@ -119,3 +119,19 @@ __device__ __forceinline__ double block_prod(double v, double* shared)
     __syncthreads();
     return result;
 }
+
+// Device error record (one per backend, 4 words): the first kernel to meet a bad index claims word
+// 0 with its op id (DN_OP_*, mirrored by CudaBackend.DeviceCheckOp) and writes the index, its bound
+// and its position. The host reads the record at its next synchronisation and throws.
+#define DN_OP_GATHER 1
+#define DN_OP_SCATTER_ADD 2
+
+__device__ __forceinline__ void report_bad_index(u64* error, int op, i64 index, i64 bound, i64 position)
+{
+    if (atomicCAS(error, 0ULL, (u64)op) == 0ULL)
+    {
+        error[1] = (u64)index;
+        error[2] = (u64)bound;
+        error[3] = (u64)position;
+    }
+}

@@ -45,17 +45,22 @@ __device__ __forceinline__ i64 index_at(const void* indices, int wide, i64 j)
 }
 
 // x seen as (outer, axisDim, inner), y as (outer, n, inner) with n = number of indices. An index
-// outside [0, axisDim) gives zeros (as TensorFlow's GPU gather does) instead of reading
-// out of bounds; the host does not check, to avoid a device-to-host round trip.
+// outside [0, axisDim) gives zeros instead of reading out of bounds and is recorded in the error
+// record (common.cuh), which the host reads at its next synchronisation.
 #define GATHER(NAME, T) \
-extern "C" __global__ void NAME(i64 total, i64 n, i64 axisDim, i64 inner, const T* x, const void* indices, int wide, T* y) \
+extern "C" __global__ void NAME(i64 total, i64 n, i64 axisDim, i64 inner, const T* x, const void* indices, int wide, T* y, u64* error) \
 { \
     GRID_STRIDE(t, total) \
     { \
         i64 r = t / inner, c = t - r * inner; \
         i64 o = r / n, j = r - o * n; \
         i64 k = index_at(indices, wide, j); \
-        y[t] = (k >= 0 && k < axisDim) ? x[(o * axisDim + k) * inner + c] : (T)0; \
+        if (k >= 0 && k < axisDim) y[t] = x[(o * axisDim + k) * inner + c]; \
+        else \
+        { \
+            y[t] = (T)0; \
+            if (c == 0) report_bad_index(error, DN_OP_GATHER, k, axisDim, j); \
+        } \
     } \
 }
 GATHER(gather_u32, u32)
@@ -63,9 +68,10 @@ GATHER(gather_u64, u64)
 
 // The adjoint of gather: y[(o, idx[j], c)] += u[(o, j, c)]. One thread per (o, c) walks the
 // indices in ascending order, so repeated indices add in the CPU backend's order with no
-// atomics: the result is deterministic and matches the CPU bit for bit. Bad indices are skipped.
+// atomics: the result is deterministic and matches the CPU bit for bit. Bad indices are skipped
+// and recorded in the error record.
 #define SCATTER_ADD(NAME, T) \
-extern "C" __global__ void NAME(i64 outer, i64 n, i64 axisDim, i64 inner, const T* u, const void* indices, int wide, T* y) \
+extern "C" __global__ void NAME(i64 outer, i64 n, i64 axisDim, i64 inner, const T* u, const void* indices, int wide, T* y, u64* error) \
 { \
     GRID_STRIDE(t, outer * inner) \
     { \
@@ -74,6 +80,7 @@ extern "C" __global__ void NAME(i64 outer, i64 n, i64 axisDim, i64 inner, const 
         { \
             i64 k = index_at(indices, wide, j); \
             if (k >= 0 && k < axisDim) y[(o * axisDim + k) * inner + c] += u[(o * n + j) * inner + c]; \
+            else if (t == 0) report_bad_index(error, DN_OP_SCATTER_ADD, k, axisDim, j); \
         } \
     } \
 }
