@@ -100,7 +100,7 @@ public static class KerasSerializer
             }
             return;
         }
-        if (!LayerRegistry.IsRegistered(className) && !LegacyConversions.IsConvertedClass(className) && CustomObjectScope.LayerFactory(className) is null && !into.Contains(className)) into.Add(className);
+        if (!LayerRegistry.IsRegistered(className) && !LegacyConversions.IsConvertedClass(className) && !Keras1Config.IsKeras1Class(className) && CustomObjectScope.LayerFactory(className) is null && !into.Contains(className)) into.Add(className);
         // Wrappers (TimeDistributed, Bidirectional) hold their inner layers here.
         if (config is JObject c)
         {
@@ -168,9 +168,11 @@ public static class KerasSerializer
             if (s_modelClasses.Contains(className)) return ReadModel(envelope);
             if (envelope["config"] is not JObject original)
                 throw new KerasFileException($"{source}: layer {className}: config must be an object, found {Short(envelope["config"] ?? JValue.CreateNull())}.");
-            var config = Normalize(className, (JObject)original.DeepClone());
+            var config = (JObject)original.DeepClone();
             try
             {
+                if (CustomObjectScope.LayerFactory(className) is null) (className, config) = Keras1Config.Convert(className, config);
+                config = Normalize(className, config);
                 if (CustomObjectScope.LayerFactory(className) is null && !LayerRegistry.IsRegistered(className))
                     (className, config) = LegacyConversions.ConvertLayerConfig(className, config);
                 LegacyConversions.ConvertWrapped(config);

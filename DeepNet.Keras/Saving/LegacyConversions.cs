@@ -92,7 +92,9 @@ internal static class LegacyConversions
         if (layer is Layers.TimeDistributed td) weights = Preprocess(td.Inner, weights, kerasVersion);
         else if (layer is Model model) weights = ConvertNestedModel(model, weights, kerasVersion);
 
-        if (kerasVersion == "1") weights = Keras1(layer, weights);
+        // Keras 2 converts when the weights group has no keras_version ("1"); Keras 1.x never
+        // wrote one there, but a "1.x" version can only mean Keras 1 as well.
+        if (kerasVersion == "1" || kerasVersion.StartsWith("1.", StringComparison.Ordinal)) weights = Keras1(layer, weights);
 
         // A kernel stored in Theano order: Keras moves the axes whenever the stored shape differs
         // from the variable's (here only when the result fits, so a plain mismatch reports the

@@ -42,7 +42,7 @@ public class LegacyConversionTests
         spec = json.load(open(sys.argv[1]))
         with h5py.File(spec["path"], "w") as f:
             if spec.get("model_config") is not None:
-                f.attrs["keras_version"] = "2.4.0"
+                f.attrs["keras_version"] = spec.get("file_keras_version") or "2.4.0"
                 f.attrs["backend"] = "tensorflow"
                 f.attrs["model_config"] = json.dumps(spec["model_config"]).encode("utf8")
                 g = f.create_group("model_weights")
@@ -59,13 +59,14 @@ public class LegacyConversionTests
                     lg.create_dataset(w["name"], data=np.array(w["values"], dtype=np.float32).reshape(w["shape"]))
         """;
 
-    private string WriteH5(string name, StoredLayer[] layers, string? kerasVersion, JObject? modelConfig = null)
+    private string WriteH5(string name, StoredLayer[] layers, string? kerasVersion, JObject? modelConfig = null, string? fileKerasVersion = null)
     {
         string path = Path.Combine(_dir, name);
         var spec = new JObject
         {
             ["path"] = path,
             ["keras_version"] = kerasVersion,
+            ["file_keras_version"] = fileKerasVersion,
             ["model_config"] = modelConfig,
             ["layers"] = new JArray(layers.Select(l => new JObject
             {
@@ -349,31 +350,27 @@ public class LegacyConversionTests
 
     // ---- Keras 1 ----------------------------------------------------------------------------------
 
-    [Test]
-    public void LoadWeights_Keras1PerGateLstmWeights_AreConcatenatedInKeras2GateOrder()
+    // Keras 1 order of the twelve arrays of an LSTM: i, c, f, o, each as W (in, u), U (u, u), b (u).
+    private static readonly string[] s_keras1Gates = ["i", "c", "f", "o"];
+
+    private static StoredWeight[] Keras1LstmWeights(string layer, int inDim, int units)
     {
-        const int batch = 2, time = 3, inDim = 2, units = 3;
-        // Keras 1 order of the twelve arrays: i, c, f, o, each as W (in, u), U (u, u), b (u).
-        string[] gates = ["i", "c", "f", "o"];
         var stored = new List<StoredWeight>();
         for (int g = 0; g < 4; g++)
         {
-            stored.Add(Weight($"lstm_1_W_{gates[g]}", 40 + 3 * g, inDim, units));
-            stored.Add(Weight($"lstm_1_U_{gates[g]}", 41 + 3 * g, units, units));
-            stored.Add(Weight($"lstm_1_b_{gates[g]}", 42 + 3 * g, units));
+            stored.Add(Weight($"{layer}_W_{s_keras1Gates[g]}", 40 + 3 * g, inDim, units));
+            stored.Add(Weight($"{layer}_U_{s_keras1Gates[g]}", 41 + 3 * g, units, units));
+            stored.Add(Weight($"{layer}_b_{s_keras1Gates[g]}", 42 + 3 * g, units));
         }
-        string path = WriteH5("keras1_lstm.h5", [new StoredLayer("lstm_1", stored.ToArray())], kerasVersion: null);
-        var model = new Sequential(name: "k1");
-        model.Add(KerasApi.Input([time, inDim]));
-        model.Add(new LSTM(units, returnSequences: true, name: "lstm_1"));
+        return stored.ToArray();
+    }
 
-        model.LoadWeights(path);
-
-        // Reference: the LSTM formula with each gate's own W, U, b (x·W + h·U + b).
-        StoredWeight W(string gate) => stored[Array.IndexOf(gates, gate) * 3];
-        StoredWeight U(string gate) => stored[Array.IndexOf(gates, gate) * 3 + 1];
-        StoredWeight B(string gate) => stored[Array.IndexOf(gates, gate) * 3 + 2];
-        var x = Values(50, batch * time * inDim, scale: 1.0);
+    /// <summary>The LSTM formula with each gate's own W, U, b (x·W + h·U + b), every output step.</summary>
+    private static double[] Keras1LstmReference(StoredWeight[] stored, double[] x, int batch, int time, int inDim, int units)
+    {
+        StoredWeight W(string gate) => stored[Array.IndexOf(s_keras1Gates, gate) * 3];
+        StoredWeight U(string gate) => stored[Array.IndexOf(s_keras1Gates, gate) * 3 + 1];
+        StoredWeight B(string gate) => stored[Array.IndexOf(s_keras1Gates, gate) * 3 + 2];
         var want = new double[batch * time * units];
         for (int b = 0; b < batch; b++)
         {
@@ -388,7 +385,7 @@ public class LegacyConversionTests
                     for (int j = 0; j < units; j++) s += h[j] * U(gate).Values[j * units + k];
                     return s;
                 }
-                var pre = gates.ToDictionary(g => g, g => Enumerable.Range(0, units).Select(k => Pre(g, k)).ToArray());
+                var pre = s_keras1Gates.ToDictionary(g => g, g => Enumerable.Range(0, units).Select(k => Pre(g, k)).ToArray());
                 for (int k = 0; k < units; k++)
                 {
                     c[k] = Sigmoid(pre["f"][k]) * c[k] + Sigmoid(pre["i"][k]) * Math.Tanh(pre["c"][k]);
@@ -397,8 +394,55 @@ public class LegacyConversionTests
                 }
             }
         }
+        return want;
+    }
+
+    [Test]
+    public void LoadWeights_Keras1PerGateLstmWeights_AreConcatenatedInKeras2GateOrder()
+    {
+        const int batch = 2, time = 3, inDim = 2, units = 3;
+        var stored = Keras1LstmWeights("lstm_1", inDim, units);
+        string path = WriteH5("keras1_lstm.h5", [new StoredLayer("lstm_1", stored)], kerasVersion: null);
+        var model = new Sequential(name: "k1");
+        model.Add(KerasApi.Input([time, inDim]));
+        model.Add(new LSTM(units, returnSequences: true, name: "lstm_1"));
+
+        model.LoadWeights(path);
+
+        var x = Values(50, batch * time * inDim, scale: 1.0);
         var got = model.Predict(Input(x, batch, time, inDim)).ToArray();
-        KerasTestUtil.AssertClose(got, want, atol: 1e-5, rtol: 0);
+        KerasTestUtil.AssertClose(got, Keras1LstmReference(stored, x, batch, time, inDim, units), atol: 1e-5, rtol: 0);
+    }
+
+    [Test]
+    public void LoadModel_Keras1File_ReadsItsConfigAndPerGateWeights()
+    {
+        // A whole Keras 1.2.2 model file: the model_config in Keras 1's form (a Sequential config
+        // that is a bare list, Keras 1 argument names, see Keras1ConfigTests) and per-gate weights.
+        const int batch = 2, time = 3, inDim = 2, units = 3;
+        var stored = Keras1LstmWeights("lstm_1", inDim, units);
+        var lstm = new JObject
+        {
+            ["class_name"] = "LSTM",
+            ["config"] = new JObject
+            {
+                ["name"] = "lstm_1", ["trainable"] = true, ["batch_input_shape"] = new JArray(JValue.CreateNull(), time, inDim), ["input_dtype"] = "float32",
+                ["return_sequences"] = true, ["go_backwards"] = false, ["stateful"] = false, ["unroll"] = false, ["consume_less"] = "cpu",
+                ["input_dim"] = inDim, ["input_length"] = time, ["output_dim"] = units, ["init"] = "glorot_uniform", ["inner_init"] = "orthogonal",
+                ["forget_bias_init"] = "one", ["activation"] = "tanh", ["inner_activation"] = "sigmoid", ["W_regularizer"] = null,
+                ["U_regularizer"] = null, ["b_regularizer"] = null, ["dropout_W"] = 0.0, ["dropout_U"] = 0.0,
+            },
+        };
+        var modelConfig = new JObject { ["class_name"] = "Sequential", ["config"] = new JArray(lstm) };
+        // Keras 1.2 wrote keras_version on the file, not on its model_weights group.
+        string path = WriteH5("keras1_model.h5", [new StoredLayer("lstm_1", stored)], kerasVersion: null, modelConfig, fileKerasVersion: "1.2.2");
+
+        var model = KerasModels.LoadModel(path);
+
+        Assert.That(model.GetLayer("lstm_1"), Is.InstanceOf<LSTM>());
+        var x = Values(50, batch * time * inDim, scale: 1.0);
+        var got = model.Predict(Input(x, batch, time, inDim)).ToArray();
+        KerasTestUtil.AssertClose(got, Keras1LstmReference(stored, x, batch, time, inDim, units), atol: 1e-5, rtol: 0);
     }
 
     [Test]
