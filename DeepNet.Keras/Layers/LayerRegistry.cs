@@ -97,6 +97,8 @@ public static class LayerRegistry
         ["TokenAndPositionEmbedding"] = TokenAndPositionEmbedding.FromConfig,
         ["SinePositionEncoding"] = SinePositionEncoding.FromConfig,
         ["Lambda"] = Lambda.FromConfig,
+        // tf.keras 2's TensorFlow functions on Keras tensors
+        ["TFOpLambda"] = TFOpLambda.FromConfig,
     };
 
     private static readonly object s_lock = new();
