@@ -99,6 +99,7 @@ public static class LayerRegistry
         ["Lambda"] = Lambda.FromConfig,
         // tf.keras 2's TensorFlow functions on Keras tensors
         ["TFOpLambda"] = TFOpLambda.FromConfig,
+        ["SlicingOpLambda"] = TFOpLambda.SlicingFromConfig,
     };
 
     private static readonly object s_lock = new();

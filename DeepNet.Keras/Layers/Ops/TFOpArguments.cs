@@ -16,7 +16,8 @@ internal sealed class TFOpArguments(string function, JArray args, JObject kwargs
     public static int PlaceholderIndex(JToken? token) =>
         token is JObject o && o.Count == 1 && o["__input__"] is JValue { Type: JTokenType.Integer } v ? (int)v : -1;
 
-    private JToken? Raw(int position, string name) => position < args.Count ? args[position] : kwargs[name];
+    /// <summary>The argument as written (null when absent).</summary>
+    public JToken? Raw(int position, string name) => position < args.Count ? args[position] : kwargs[name];
 
     private ArgumentException Error(string name, string message) => new($"TFOpLambda tf.{function}: argument '{name}' {message}.");
 

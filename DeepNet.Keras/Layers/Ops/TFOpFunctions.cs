@@ -49,6 +49,8 @@ internal static class TFOpFunctions
         ["compat.v1.transpose"] = Transpose,
         ["concat"] = a => Ops.Concat(a.TensorList(0, "values"), a.Int(1, "axis") ?? throw new ArgumentException("TFOpLambda tf.concat needs an int axis.")),
         ["cast"] = a => Cast(a.Operand(0, "x"), a.String(1, "dtype")),
+        // x[...] (a SlicingOpLambda layer).
+        ["__operators__.getitem"] = a => TFSlicing.GetItem(a.Operand(0, "tensor"), a.Raw(1, "slice_spec")),
     };
 
     /// <summary>The supported function names, for error messages.</summary>

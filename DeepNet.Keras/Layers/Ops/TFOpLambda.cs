@@ -18,16 +18,22 @@ public sealed class TFOpLambda : Layer
     /// <summary>One call's arguments, tensors replaced by the index of the node input holding them.</summary>
     private sealed record TFOpCall(JArray Args, JObject Kwargs) : CallOptions;
 
+    private readonly bool _slicing;
+
     /// <param name="function">The TF API path without "tf." (<c>math.multiply</c>, <c>__operators__.add</c>).</param>
-    public TFOpLambda(string function, string? name = null, bool trainable = true) : base(name ?? "tf." + function, trainable)
+    public TFOpLambda(string function, string? name = null, bool trainable = true) : this(function, name, trainable, slicing: false) { }
+
+    private TFOpLambda(string function, string? name, bool trainable, bool slicing) : base(name ?? "tf." + function, trainable)
     {
+        _slicing = slicing;
         ArgumentNullException.ThrowIfNull(function);
         if (!TFOpFunctions.IsSupported(function))
             throw new NotSupportedException($"TFOpLambda '{Name}': tf.{function} is not supported. Supported: {string.Join(", ", TFOpFunctions.Names)}.");
         Function = function;
     }
 
-    public override string ClassName => "TFOpLambda";
+    /// <summary>"TFOpLambda", or "SlicingOpLambda" for tf.keras's <c>x[...]</c> layer (same config, slices in its node).</summary>
+    public override string ClassName => _slicing ? "SlicingOpLambda" : "TFOpLambda";
 
     /// <summary>The TF function this layer calls.</summary>
     public string Function { get; }
@@ -39,9 +45,14 @@ public sealed class TFOpLambda : Layer
         return config;
     }
 
-    public static TFOpLambda FromConfig(JObject config) =>
+    public static TFOpLambda FromConfig(JObject config) => FromConfig(config, slicing: false);
+
+    /// <summary>tf.keras's SlicingOpLambda: a TFOpLambda of <c>__operators__.getitem</c>.</summary>
+    public static TFOpLambda SlicingFromConfig(JObject config) => FromConfig(config, slicing: true);
+
+    private static TFOpLambda FromConfig(JObject config, bool slicing) =>
         new(config.Value<string?>("function") ?? throw new ArgumentException("A TFOpLambda config needs a function."),
-            LayerConfig.Name(config), LayerConfig.Trainable(config));
+            LayerConfig.Name(config), LayerConfig.Trainable(config), slicing);
 
     public override Tensor[] CallNode(IReadOnlyList<Tensor> inputs, IReadOnlyList<Tensor?> masks, CallOptions? options, bool training)
     {

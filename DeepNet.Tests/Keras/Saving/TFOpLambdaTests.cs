@@ -163,4 +163,47 @@ public class TFOpLambdaTests
         var e = Assert.Throws<KerasFileException>(() => KerasModels.ModelFromJson(config.ToString()))!;
         Assert.That(e.Message, Does.Contain("tf.concat"));
     }
+    // x (n, 5, 4) sliced as tf-keras stores x[:, 0], x[..., 1:3] and x[:, -2:, tf.newaxis, -1].
+    [TestCase("[{\"start\": null, \"stop\": null, \"step\": null}, 0]", new[] { 4 }, "x[:, 0]")]
+    [TestCase("[{\"class_name\": \"__ellipsis__\"}, {\"start\": 1, \"stop\": 3, \"step\": null}]", new[] { 5, 2 }, "x[..., 1:3]")]
+    [TestCase("[{\"start\": null, \"stop\": null, \"step\": null}, {\"start\": -2, \"stop\": null, \"step\": null}, null, -1]", new[] { 2, 1 }, "x[:, -2:, None, -1]")]
+    public void SlicingOpLambda_TakesPythonSlices(string sliceSpec, int[] sampleShape, string python)
+    {
+        var layers = new JArray(
+            LayerEntry("InputLayer", "x", new JObject { ["batch_input_shape"] = new JArray(JValue.CreateNull(), 5, 4), ["dtype"] = "float32" }),
+            LayerEntry("SlicingOpLambda", "tf.__operators__.getitem", new JObject { ["trainable"] = true, ["dtype"] = "float32", ["function"] = "__operators__.getitem" },
+                Entry("x", new JObject { ["slice_spec"] = JToken.Parse(sliceSpec) })));
+        var json = new JObject
+        {
+            ["class_name"] = "Functional",
+            ["config"] = new JObject
+            {
+                ["name"] = "slicer",
+                ["layers"] = layers,
+                ["input_layers"] = new JArray((object)new JArray("x", 0, 0)),
+                ["output_layers"] = new JArray((object)new JArray("tf.__operators__.getitem", 0, 0)),
+            },
+        }.ToString();
+        var model = KerasModels.ModelFromJson(json);
+        Assert.That(model.Outputs[0].Shape, Is.EqualTo(new KerasShape([null, .. sampleShape.Select(d => (int?)d)])), python);
+
+        var xs = Values(2 * 5 * 4, 7);
+        var y = model.Predict(Tensor.FromArray(xs, new Shape(2, 5, 4))).ToArray();
+        float X(int n, int t, int k) => xs[(n * 5 + t) * 4 + k];
+        var want = new List<float>();
+        for (int n = 0; n < 2; n++)
+        {
+            switch (python)
+            {
+                case "x[:, 0]": for (int k = 0; k < 4; k++) want.Add(X(n, 0, k)); break;
+                case "x[..., 1:3]": for (int t = 0; t < 5; t++) for (int k = 1; k < 3; k++) want.Add(X(n, t, k)); break;
+                default: for (int t = 3; t < 5; t++) want.Add(X(n, t, 3)); break;
+            }
+        }
+        Assert.That(y, Is.EqualTo(want.ToArray()), python);
+
+        string path = Path.Combine(_dir, "slicer.keras");
+        model.Save(path);
+        Assert.That(KerasModels.LoadModel(path).Predict(Tensor.FromArray(xs, new Shape(2, 5, 4))).ToArray(), Is.EqualTo(y));
+    }
 }
