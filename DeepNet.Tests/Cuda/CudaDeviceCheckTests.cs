@@ -10,30 +10,8 @@ namespace DeepNet.Tests.Cuda;
 [TestFixture]
 [Category("Gpu")]
 [NonParallelizable]
-public class CudaDeviceCheckTests
+public class CudaDeviceCheckTests : CudaDeviceFixture
 {
-    private CudaBackend? _gpu;
-    private string? _why;
-
-    [OneTimeSetUp]
-    public void OpenDevice()
-    {
-        if (CudaBackendFactory.TryCreate(out var backend, out _why)) _gpu = (CudaBackend)backend!;
-    }
-
-    [OneTimeTearDown]
-    public void CloseDevice() => _gpu?.Dispose();
-
-    [SetUp]
-    public void RequireDevice()
-    {
-        if (_gpu is not null) return;
-        string message = $"no CUDA device: {_why}";
-        if (Environment.GetEnvironmentVariable("DEEPNET_REQUIRE_GPU") == "1") Assert.Fail(message);
-        Assert.Ignore(message);
-    }
-
-    private CudaBackend Gpu => _gpu!;
 
     private static float[] Table(int rows, int columns) =>
         Enumerable.Range(0, rows * columns).Select(i => (float)(i + 1)).ToArray();

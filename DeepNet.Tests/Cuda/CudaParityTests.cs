@@ -12,39 +12,17 @@ namespace DeepNet.Tests.Cuda;
 [TestFixture]
 [Category("Gpu")]
 [NonParallelizable]
-public class CudaParityTests
+public class CudaParityTests : CudaDeviceFixture
 {
-    private CudaBackend? _gpu;
-    private string? _why;
     private static IBackend Cpu => Backend.Cpu;
-
-    [OneTimeSetUp]
-    public void OpenDevice()
-    {
-        if (CudaBackendFactory.TryCreate(out var backend, out _why)) _gpu = (CudaBackend)backend!;
-    }
-
-    [OneTimeTearDown]
-    public void CloseDevice() => _gpu?.Dispose();
-
-    [SetUp]
-    public void RequireDevice()
-    {
-        if (_gpu is not null) return;
-        string message = $"no CUDA device: {_why}";
-        if (Environment.GetEnvironmentVariable("DEEPNET_REQUIRE_GPU") == "1") Assert.Fail(message);
-        Assert.Ignore(message);
-    }
 
     [TearDown]
     public void RestoreDefaults()
     {
-        if (_gpu is null) return;
-        if (_gpu.HasCudnn) _gpu.UseCudnn = true;
-        _gpu.AllowTf32 = _gpu.ComputeCapability.Major >= 8;
+        if (Device is null) return;
+        if (Device.HasCudnn) Device.UseCudnn = true;
+        Device.AllowTf32 = Device.ComputeCapability.Major >= 8;
     }
-
-    private CudaBackend Gpu => _gpu!;
 
     /// <summary>Routes the test through cuDNN or the own kernels; the cuDNN variant is ignored without cuDNN.</summary>
     private void UsePath(bool cudnn)
