@@ -36,6 +36,36 @@ internal static class NpyFormat
     /// </summary>
     public static NpyArray Read(Stream stream, long length, string source)
     {
+        string headerText = ReadHeaderText(stream, length, source, out long available);
+        var (descr, dims) = ParseHeader(headerText, source);
+
+        // ---- data: check the size the header implies against what the file holds, then read
+        Int128 byteCount = descr.ItemSize;
+        foreach (int d in dims) byteCount = Int128.Min(byteCount * d, long.MaxValue); // saturates instead of overflowing
+        string what = $"shape {Shape.Format(dims)} of '{descr}'";
+        if (byteCount > available)
+            throw Error(source, $"data is shorter than the header says: {what} needs {byteCount} bytes, the file has {available} after the header");
+        if (byteCount > Array.MaxLength)
+            throw Error(source, $"{what} needs {byteCount} bytes, more than one array can hold ({Array.MaxLength})");
+        var data = new byte[(int)byteCount];
+        if (ReadFully(stream, data) < data.Length)
+            throw Error(source, $"data is shorter than the header says: {what} needs {byteCount} bytes");
+
+        if (descr.BigEndian) SwapBytes(data, descr.ItemSize);
+        if (descr.Kind == 'b')
+        {
+            // numpy bools are 0 or 1; anything else is normalised so conversions give 0 or 1.
+            foreach (ref byte b in data.AsSpan()) b = b != 0 ? (byte)1 : (byte)0;
+        }
+        return new NpyArray(descr, new Shape(dims), data);
+    }
+
+    /// <summary>
+    /// Reads the preamble and the header dict of a .npy held in <paramref name="stream"/>
+    /// (<paramref name="length"/> bytes); <paramref name="available"/> is what is left for the data.
+    /// </summary>
+    private static string ReadHeaderText(Stream stream, long length, string source, out long available)
+    {
         // ---- fixed preamble: magic, version, header length
         Span<byte> preamble = stackalloc byte[12];
         int got = ReadFully(stream, preamble[..(int)Math.Min(10, length)]);
@@ -74,28 +104,34 @@ internal static class NpyFormat
         {
             throw Error(source, "the version 3.0 header is not valid UTF-8");
         }
-        var (descr, dims) = ParseHeader(headerText, source);
+        available = length - fixedLength - headerLength;
+        return headerText;
+    }
 
-        // ---- data: check the size the header implies against what the file holds, then read
-        long available = length - fixedLength - headerLength;
-        Int128 byteCount = descr.ItemSize;
-        foreach (int d in dims) byteCount = Int128.Min(byteCount * d, long.MaxValue); // saturates instead of overflowing
-        string what = $"shape {Shape.Format(dims)} of '{descr}'";
-        if (byteCount > available)
-            throw Error(source, $"data is shorter than the header says: {what} needs {byteCount} bytes, the file has {available} after the header");
-        if (byteCount > Array.MaxLength)
-            throw Error(source, $"{what} needs {byteCount} bytes, more than one array can hold ({Array.MaxLength})");
-        var data = new byte[(int)byteCount];
-        if (ReadFully(stream, data) < data.Length)
-            throw Error(source, $"data is shorter than the header says: {what} needs {byteCount} bytes");
-
-        if (descr.BigEndian) SwapBytes(data, descr.ItemSize);
-        if (descr.Kind == 'b')
+    /// <summary>
+    /// Reads a 1-D object array ('|O', numpy's allow_pickle form): checks the header and returns
+    /// the element count and the pickle stream that follows it, for <see cref="PickledSequences"/>.
+    /// </summary>
+    public static (int Count, byte[] Pickle) ReadObjectArray(Stream stream, long length, string source)
+    {
+        string headerText = ReadHeaderText(stream, length, source, out long available);
+        Dictionary<string, object> dict;
+        try
         {
-            // numpy bools are 0 or 1; anything else is normalised so conversions give 0 or 1.
-            foreach (ref byte b in data.AsSpan()) b = b != 0 ? (byte)1 : (byte)0;
+            dict = NpyHeaderParser.Parse(headerText);
         }
-        return new NpyArray(descr, new Shape(dims), data);
+        catch (FormatException e)
+        {
+            throw Error(source, $"header is not a valid Python dict literal: {e.Message}");
+        }
+        if (Get(dict, "descr", source) is not string descr || descr != "|O")
+            throw Error(source, $"descr {Get(dict, "descr", source)} is not an object array ('|O')");
+        if (Get(dict, "shape", source) is not long[] { Length: 1 } shape || shape[0] is not (>= 0 and <= int.MaxValue) || Get(dict, "fortran_order", source) is not false)
+            throw Error(source, "an object array of sequences must be one-dimensional");
+        if (available > Array.MaxLength) throw Error(source, $"the pickle of {available} bytes is more than one array can hold");
+        var pickle = new byte[available];
+        if (ReadFully(stream, pickle) < pickle.Length) throw Error(source, "file is truncated inside the pickled data");
+        return ((int)shape[0], pickle);
     }
 
     /// <summary>Writes <paramref name="array"/> as format 1.0, or 2.0 when the header needs more than 65535 bytes.</summary>

@@ -51,6 +51,51 @@ public static class Npz
         }
     }
 
+    /// <summary>Reads one numeric array of an .npz file (one whose other members may be object arrays).</summary>
+    public static NpyArray ReadArray(string path, string key) =>
+        WithMember(path, key, (entry, source) => ReadMember(entry, source));
+
+    /// <summary>
+    /// The integer sequences of object array <paramref name="key"/> of an .npz file: the form
+    /// numpy's allow_pickle writes for ragged data (keras.datasets' imdb.npz holds its reviews so).
+    /// An explicit opt-in, as numpy's allow_pickle=True is, but safe: the pickle is read by
+    /// <see cref="PickledSequences"/>, which runs nothing and accepts only numpy's array form.
+    /// </summary>
+    public static int[][] ReadIntSequences(string path, string key) =>
+        WithMember(path, key, (entry, source) =>
+        {
+            if (entry.Length > entry.CompressedLength * MaxDeflateRatio + 1024)
+                throw new NpyFormatException(source, $"declares {entry.Length} bytes from {entry.CompressedLength} compressed bytes, which is impossible");
+            try
+            {
+                using var member = entry.Open();
+                var (count, pickle) = NpyFormat.ReadObjectArray(member, entry.Length, source);
+                return PickledSequences.Read(pickle, count, source);
+            }
+            catch (InvalidDataException e)
+            {
+                throw new NpyFormatException(source, $"corrupt zip data: {e.Message}", e);
+            }
+        });
+
+    private static T WithMember<T>(string path, string key, Func<ZipArchiveEntry, string, T> read)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        try
+        {
+            using var zip = new ZipArchive(stream, ZipArchiveMode.Read);
+            var entry = zip.GetEntry(key + ".npy")
+                ?? throw new NpyFormatException(path, $"has no array '{key}' (it holds {string.Join(", ", zip.Entries.Select(e => e.FullName))})");
+            return read(entry, $"{path} member '{entry.FullName}'");
+        }
+        catch (InvalidDataException e)
+        {
+            throw new NpyFormatException(path, $"not a valid .npz (zip) archive: {e.Message}", e);
+        }
+    }
+
     /// <summary>Reads every array in an .npz file into new tensors, which the caller disposes.</summary>
     public static IReadOnlyDictionary<string, Tensor> Load(string path, IBackend? backend = null)
     {

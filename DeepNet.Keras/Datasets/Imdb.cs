@@ -7,14 +7,14 @@ namespace DeepNet.Keras.Datasets;
 /// 25,000 test reviews as sequences of word indices (by frequency), labels 1 positive / 0 negative.
 /// </summary>
 /// <remarks>
-/// Keras's <c>imdb.npz</c> stores the reviews as numpy object arrays, i.e. pickled Python lists,
-/// and DeepNet does not run pickle streams. The file is therefore read after a one-time
-/// conversion to plain int32 arrays (<see cref="ConvertCommand"/>, numpy only):
-/// <c>x_train</c>/<c>x_test</c> hold every review's indices one after another,
-/// <c>x_train_lengths</c>/<c>x_test_lengths</c> the length of each review, and
-/// <c>y_train</c>/<c>y_test</c> the labels. <see cref="Load"/> then does what Keras's load_data
-/// does to the raw indices (start character, index offset, out-of-vocabulary character), except
-/// the seed-113 shuffle of each split: the order stays the file's.
+/// Keras's own <c>imdb.npz</c> stores the reviews as numpy object arrays (pickled Python lists);
+/// they are read by <see cref="Npz.ReadIntSequences"/>, which runs nothing from the file. An
+/// archive of plain int32 arrays made by the earlier one-time conversion
+/// (<c>x_train</c>/<c>x_test</c> with every review's indices one after another,
+/// <c>x_train_lengths</c>/<c>x_test_lengths</c>, <c>y_train</c>/<c>y_test</c>) reads too.
+/// <see cref="Load"/> then does what Keras's load_data does to the raw indices (start character,
+/// index offset, out-of-vocabulary character), except the seed-113 shuffle of each split (numpy's
+/// Mersenne-Twister permutation): the order stays the file's, which training shuffles anyway.
 /// </remarks>
 public static class Imdb
 {
@@ -24,14 +24,8 @@ public static class Imdb
     /// <summary>Keras's file name for the dataset.</summary>
     public const string KerasFileName = "imdb.npz";
 
-    /// <summary>The converted file this class reads.</summary>
+    /// <summary>The name of an archive converted to plain int32 arrays (read as well as Keras's own file).</summary>
     public const string ConvertedFileName = "imdb_int32.npz";
-
-    /// <summary>Converts Keras's imdb.npz (in the current folder) to <see cref="ConvertedFileName"/>; needs numpy only.</summary>
-    public const string ConvertCommand =
-        "python3 -c \"import numpy as np; d = np.load('imdb.npz', allow_pickle=True); " +
-        "np.savez('imdb_int32.npz', **{k + s: (np.array([len(r) for r in d[k]]) if s else np.concatenate(d[k])).astype('int32') " +
-        "for k in ('x_train', 'x_test') for s in ('', '_lengths')}, **{k: d[k].astype('int32') for k in ('y_train', 'y_test')})\"";
 
     /// <summary>One split: the reviews (word indices) and their labels.</summary>
     public sealed record Split(int[][] Sequences, int[] Labels)
@@ -50,9 +44,15 @@ public static class Imdb
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (numWords is <= 0) throw new ArgumentOutOfRangeException(nameof(numWords), $"imdb: num_words must be positive. Received: num_words={numWords}");
-        var arrays = Npz.Read(path);
-        var train = ReadSplit(arrays, path, "train", startChar, indexFrom);
-        var test = ReadSplit(arrays, path, "test", startChar, indexFrom);
+        bool converted;
+        using (var zip = System.IO.Compression.ZipFile.OpenRead(path)) converted = zip.GetEntry("x_train_lengths.npy") is not null;
+        Split train, test;
+        if (converted)
+        {
+            var arrays = Npz.Read(path);
+            (train, test) = (ReadConvertedSplit(arrays, path, "train", startChar, indexFrom), ReadConvertedSplit(arrays, path, "test", startChar, indexFrom));
+        }
+        else (train, test) = (ReadKerasSplit(path, "train", startChar, indexFrom), ReadKerasSplit(path, "test", startChar, indexFrom));
 
         int limit = numWords ?? Math.Max(MaxIndex(train.Sequences), MaxIndex(test.Sequences));
         foreach (var split in new[] { train, test })
@@ -66,7 +66,25 @@ public static class Imdb
         return (train, test);
     }
 
-    private static Split ReadSplit(IReadOnlyDictionary<string, NpyArray> arrays, string path, string split, int startChar, int indexFrom)
+    /// <summary>A split of Keras's own file: pickled lists of word indices and int64 labels.</summary>
+    private static Split ReadKerasSplit(string path, string split, int startChar, int indexFrom)
+    {
+        var sequences = Npz.ReadIntSequences(path, $"x_{split}");
+        var labels = Npz.ReadArray(path, $"y_{split}").ToInt32();
+        if (sequences.Length != labels.Length)
+            throw new InvalidDataException($"'{path}': x_{split} holds {sequences.Length} reviews but y_{split} {labels.Length} labels.");
+        var reviews = new int[sequences.Length][];
+        for (int r = 0; r < reviews.Length; r++)
+        {
+            var review = new int[sequences[r].Length + 1];
+            review[0] = startChar;
+            for (int i = 0; i < sequences[r].Length; i++) review[i + 1] = sequences[r][i] + indexFrom;
+            reviews[r] = review;
+        }
+        return new Split(reviews, labels);
+    }
+
+    private static Split ReadConvertedSplit(IReadOnlyDictionary<string, NpyArray> arrays, string path, string split, int startChar, int indexFrom)
     {
         var tokens = Get(arrays, path, $"x_{split}").ToInt32();
         var lengths = Get(arrays, path, $"x_{split}_lengths").ToInt32();
@@ -97,7 +115,7 @@ public static class Imdb
     private static NpyArray Get(IReadOnlyDictionary<string, NpyArray> arrays, string path, string key) =>
         arrays.TryGetValue(key, out var array)
             ? array
-            : throw new InvalidDataException($"'{path}' has no array '{key}' (it holds {string.Join(", ", arrays.Keys)}); make it with: {ConvertCommand}");
+            : throw new InvalidDataException($"'{path}' has no array '{key}' (it holds {string.Join(", ", arrays.Keys)}).");
 
     private static int MaxIndex(int[][] reviews)
     {
@@ -108,26 +126,22 @@ public static class Imdb
     }
 
     /// <summary>
-    /// The data for the imdb_lstm example: the converted file in <paramref name="directory"/>
-    /// (default: Keras's cache ~/.keras/datasets), loaded with <paramref name="numWords"/>.
-    /// Returns null, after writing to <paramref name="errors"/> where to get the data and how to
-    /// convert it, when the converted file is not there.
+    /// The data for the imdb_lstm example: Keras's imdb.npz (or a converted archive) in
+    /// <paramref name="directory"/> (default: Keras's cache ~/.keras/datasets), loaded with
+    /// <paramref name="numWords"/>. Returns null, after writing to <paramref name="errors"/> where
+    /// to get the data, when neither file is there.
     /// </summary>
     public static (Split Train, Split Test)? LoadForExample(string? directory, int numWords, TextWriter errors)
     {
         ArgumentNullException.ThrowIfNull(errors);
         string dir = directory ?? Mnist.DefaultCacheDirectory;
-        string converted = Path.Combine(dir, ConvertedFileName);
-        if (File.Exists(converted)) return Load(converted, numWords);
-
-        bool hasKerasFile = File.Exists(Path.Combine(dir, KerasFileName));
-        errors.WriteLine(hasKerasFile
-            ? $"Found Keras's {KerasFileName} in {dir}, but its reviews are pickled Python lists, which DeepNet does not read."
-            : $"IMDB data was not found in {dir}.");
-        if (!hasKerasFile)
-            errors.WriteLine($"Download Keras's copy from {Url} into {dir} (or into a folder given with --data DIR).");
-        errors.WriteLine($"Then convert it once to plain int32 arrays ({ConvertedFileName}), in that folder, with numpy:");
-        errors.WriteLine($"  {ConvertCommand}");
+        foreach (var name in new[] { KerasFileName, ConvertedFileName })
+        {
+            string path = Path.Combine(dir, name);
+            if (File.Exists(path)) return Load(path, numWords);
+        }
+        errors.WriteLine($"IMDB data was not found in {dir}.");
+        errors.WriteLine($"Download Keras's copy from {Url} into {dir} (or into a folder given with --data DIR); it is read as it is.");
         return null;
     }
 }

@@ -53,7 +53,7 @@ public static class ImdbLstmExample
     {
         output ??= Console.Out;
         errors ??= Console.Error;
-        var dataOption = new Option<string?>("--data") { Description = $"Folder with {Imdb.ConvertedFileName} (Keras's imdb.npz converted to int32 arrays); default: Keras's cache ~/.keras/datasets." };
+        var dataOption = new Option<string?>("--data") { Description = $"Folder with Keras's {Imdb.KerasFileName} (as Keras downloads it) or {Imdb.ConvertedFileName}; default: Keras's cache ~/.keras/datasets." };
         var options = new ExampleOptions(epochs: 15, batchSize: 32);
         var root = options.Command("IMDB sentiment: Embedding 20000×128, LSTM 128 (dropout 0.2, recurrent dropout 0.2), Dense 1 sigmoid; Adam; batch 32.", dataOption);
         root.SetAction(parse =>
