@@ -13,8 +13,8 @@ namespace DeepNet.Keras.Datasets;
 /// (<c>x_train</c>/<c>x_test</c> with every review's indices one after another,
 /// <c>x_train_lengths</c>/<c>x_test_lengths</c>, <c>y_train</c>/<c>y_test</c>) reads too.
 /// <see cref="Load"/> then does what Keras's load_data does to the raw indices (start character,
-/// index offset, out-of-vocabulary character), except the seed-113 shuffle of each split (numpy's
-/// Mersenne-Twister permutation): the order stays the file's, which training shuffles anyway.
+/// index offset, out-of-vocabulary character) in the same order: each split is shuffled as
+/// numpy's <c>RandomState(seed).shuffle</c> does (<see cref="NumpyRandomState"/>), train first.
 /// </remarks>
 public static class Imdb
 {
@@ -34,13 +34,15 @@ public static class Imdb
     }
 
     /// <summary>
-    /// Reads a converted archive and applies Keras's <c>load_data</c> transform with the same
-    /// defaults: each review starts with <paramref name="startChar"/>, word indices are shifted by
+    /// Reads Keras's imdb.npz (or a converted archive) and applies Keras's <c>load_data</c>
+    /// transform with the same defaults: both splits shuffled with <paramref name="seed"/>, each
+    /// review starts with <paramref name="startChar"/>, word indices are shifted by
     /// <paramref name="indexFrom"/>, and indices outside [<paramref name="skipTop"/>,
     /// <paramref name="numWords"/>) become <paramref name="oovChar"/> (with no numWords, Keras's
     /// bound is the largest index present).
     /// </summary>
-    public static (Split Train, Split Test) Load(string path, int? numWords = null, int skipTop = 0, int startChar = 1, int oovChar = 2, int indexFrom = 3)
+    public static (Split Train, Split Test) Load(string path, int? numWords = null, int skipTop = 0, int startChar = 1, int oovChar = 2, int indexFrom = 3,
+        uint seed = 113)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (numWords is <= 0) throw new ArgumentOutOfRangeException(nameof(numWords), $"imdb: num_words must be positive. Received: num_words={numWords}");
@@ -53,6 +55,9 @@ public static class Imdb
             (train, test) = (ReadConvertedSplit(arrays, path, "train", startChar, indexFrom), ReadConvertedSplit(arrays, path, "test", startChar, indexFrom));
         }
         else (train, test) = (ReadKerasSplit(path, "train", startChar, indexFrom), ReadKerasSplit(path, "test", startChar, indexFrom));
+        // Keras: one RandomState(seed) shuffles the training split, then the test split.
+        var rng = new NumpyRandomState(seed);
+        (train, test) = (Shuffled(train, rng), Shuffled(test, rng));
 
         int limit = numWords ?? Math.Max(MaxIndex(train.Sequences), MaxIndex(test.Sequences));
         foreach (var split in new[] { train, test })
@@ -64,6 +69,13 @@ public static class Imdb
             }
         }
         return (train, test);
+    }
+
+    private static Split Shuffled(Split split, NumpyRandomState rng)
+    {
+        var order = Enumerable.Range(0, split.Count).ToArray();
+        rng.Shuffle(order);
+        return new Split(order.Select(i => split.Sequences[i]).ToArray(), order.Select(i => split.Labels[i]).ToArray());
     }
 
     /// <summary>A split of Keras's own file: pickled lists of word indices and int64 labels.</summary>

@@ -112,13 +112,47 @@ public class ImdbTests
         var (train2, test2) = Imdb.Load(converted, numWords: 20);
         Assert.Multiple(() =>
         {
+            // numpy: RandomState(113) shuffles arange(3) to [2, 0, 1], then arange(2) to [1, 0].
             // start_char 1, indices shifted by index_from 3, 22 + 3 and 40 + 3 ≥ num_words 20 become oov_char 2.
-            Assert.That(train.Sequences[0], Is.EqualTo(new[] { 1, 4, 17, 2 }));
-            Assert.That(test.Sequences[1], Is.EqualTo(new[] { 1 }));
-            Assert.That(train.Sequences, Is.EqualTo(train2.Sequences));
-            Assert.That(test.Sequences, Is.EqualTo(test2.Sequences));
-            Assert.That(train.Labels, Is.EqualTo(new[] { 1, 0, 1 }));
-            Assert.That(test.Labels, Is.EqualTo(test2.Labels));
+            Assert.That(train.Sequences, Is.EqualTo(new[] { new[] { 1, 2 }, new[] { 1, 4, 17, 2 }, new[] { 1, 8, 12 } }));
+            Assert.That(test.Sequences, Is.EqualTo(new[] { new[] { 1 }, new[] { 1, 6, 6, 6, 6 } }));
+            Assert.That(train.Labels, Is.EqualTo(new[] { 1, 1, 0 }));
+            Assert.That(test.Labels, Is.EqualTo(new[] { 1, 0 }));
+            Assert.That(train2.Sequences, Is.EqualTo(train.Sequences));
+            Assert.That(test2.Sequences, Is.EqualTo(test.Sequences));
         });
+    }
+
+    [Test]
+    public void NumpyRandomState_ShufflesAsNumpyDoes()
+    {
+        // numpy 1.24: r = np.random.RandomState(113); r.shuffle(np.arange(10)); then r.shuffle(np.arange(7)).
+        var rng = new NumpyRandomState(113);
+        var a = Enumerable.Range(0, 10).ToArray();
+        rng.Shuffle(a);
+        var b = Enumerable.Range(0, 7).ToArray();
+        rng.Shuffle(b);
+        Assert.That(a, Is.EqualTo(new[] { 9, 3, 6, 1, 0, 7, 4, 8, 2, 5 }));
+        Assert.That(b, Is.EqualTo(new[] { 5, 1, 0, 3, 6, 4, 2 }));
+    }
+
+    [Test]
+    public void NumpyRandomState_ImdbSizedShuffles_MatchNumpyLive()
+    {
+        // The two 25,000-review permutations Keras's load_data makes, from numpy itself.
+        string printed = H5Py.RunScript(_dir, """
+            import numpy as np
+            r = np.random.RandomState(113)
+            for n in (25000, 25000):
+                a = np.arange(n); r.shuffle(a); print(" ".join(map(str, a)))
+            """);
+        var lines = printed.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var rng = new NumpyRandomState(113);
+        for (int k = 0; k < 2; k++)
+        {
+            var order = Enumerable.Range(0, 25000).ToArray();
+            rng.Shuffle(order);
+            Assert.That(order, Is.EqualTo(lines[k].Split(' ').Select(int.Parse).ToArray()), $"split {k}");
+        }
     }
 }
