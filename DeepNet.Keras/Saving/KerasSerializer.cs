@@ -100,6 +100,10 @@ public static class KerasSerializer
             }
             return;
         }
+        // A TF-function layer is supported function by function; name the function.
+        if (className is "TFOpLambda" or "SlicingOpLambda" && config is JObject { } opConfig && opConfig["function"] is JValue { Type: JTokenType.String } function
+            && !TFOpFunctions.IsSupported((string)function!) && !into.Contains($"{className}(tf.{function})"))
+            into.Add($"{className}(tf.{function})");
         if (!LayerRegistry.IsRegistered(className) && !LegacyConversions.IsConvertedClass(className) && !Keras1Config.IsKeras1Class(className) && CustomObjectScope.LayerFactory(className) is null && !into.Contains(className)) into.Add(className);
         // Wrappers (TimeDistributed, Bidirectional) hold their inner layers here.
         if (config is JObject c)
